@@ -1,0 +1,167 @@
+// swift-tools-version:6.1
+// DMS — a data migration service: dmsd (the daemon), dmsctl (the client), and the libraries they
+// are made of. See README.md for users and ../shared/DESIGN.md for the map.
+import PackageDescription
+
+let package = Package(
+    name: "dms",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dmsd", targets: ["dmsd"]),
+        .executable(name: "dmsctl", targets: ["dmsctl"]),
+        .library(name: "DMSClient", targets: ["DMSClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", exact: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // The contract: code generated from Protos/ by scripts/gen-protos. Never edited by hand.
+        .target(
+            name: "DMSProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        // Framing, status codes, errors and method descriptors: the protocol without any I/O.
+        .target(
+            name: "DMSWire",
+            dependencies: [
+                "DMSProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // The method catalog of the contract (typed descriptors of every RPC), generated from
+        // Protos/ by scripts/gen-protos. Never edited by hand.
+        .target(name: "DMSAPI", dependencies: ["DMSWire", "DMSProto"]),
+        // TLS material: a development CA and server certificates, loading PEM files, TLS settings.
+        .target(
+            name: "DMSTLS",
+            dependencies: [
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The RPC server half: TLS listener, per-connection multiplexing, limits, drain.
+        .target(
+            name: "DMSRPCServer",
+            dependencies: [
+                "DMSWire", "DMSProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // The RPC client half, and client contexts (~/.config/dms/config). dmsctl and tests use it.
+        .target(
+            name: "DMSClient",
+            dependencies: [
+                "DMSWire", "DMSProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Tokens: generation, hashing, constant-time checks, the bootstrap admin token.
+        .target(
+            name: "DMSAuth",
+            dependencies: [
+                "DMSWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // The handlers behind every method of the contract; thin.
+        .target(
+            name: "DMSServices",
+            dependencies: [
+                "DMSAPI", "DMSWire", "DMSProto", "DMSRPCServer", "DMSAuth",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+        // dmsd's configuration (flags > DMS_* environment > file) and its assembly into services.
+        .target(
+            name: "DMSDaemon",
+            dependencies: [
+                "DMSServices", "DMSRPCServer", "DMSTLS", "DMSAuth", "DMSClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "dmsd",
+            dependencies: [
+                "DMSDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "dmsctl",
+            dependencies: [
+                "DMSClient", "DMSAPI", "DMSProto", "DMSWire",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // Benchmarks (scripts/bench): the RPC load generator and its bare NIO TLS echo baseline.
+        .executableTarget(
+            name: "dms-bench",
+            dependencies: [
+                "DMSClient", "DMSAPI", "DMSTLS", "DMSWire", "DMSProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Helpers every test target shares: temp dirs, test certificates, a dmsd process.
+        .target(
+            name: "DMSTestSupport",
+            dependencies: ["DMSClient", "DMSAPI", "DMSTLS", "DMSWire", "DMSProto"],
+            path: "Tests/DMSTestSupport"
+        ),
+        .testTarget(
+            name: "DMSWireTests",
+            dependencies: [
+                "DMSWire", "DMSProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "DMSAPITests", dependencies: ["DMSAPI", "DMSWire", "DMSProto"]),
+        .testTarget(name: "DMSAuthTests", dependencies: ["DMSAuth"]),
+        .testTarget(name: "DMSTLSTests", dependencies: ["DMSTLS", "DMSTestSupport"]),
+        .testTarget(name: "DMSClientTests", dependencies: ["DMSClient", "DMSTestSupport"]),
+        .testTarget(
+            name: "DMSEndToEndTests",
+            dependencies: [
+                "DMSClient", "DMSAPI", "DMSTestSupport", "DMSWire", "DMSProto", "DMSTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

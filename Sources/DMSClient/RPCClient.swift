@@ -1,0 +1,284 @@
+import DMSProto
+import DMSWire
+import Foundation
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SwiftProtobuf
+import Synchronization
+
+/// A client of one dmsd over one TLS connection, on which any number of calls run at once.
+///
+/// Use it scoped: `try await RPCClient.withConnection(configuration) { client in … }` connects,
+/// runs the body, and closes the connection whatever happens.
+public final class RPCClient: Sendable {
+    private let configuration: Configuration
+    private let outgoing: AsyncStream<Dms_V1_Frame>.Continuation
+    private let state = Mutex(State())
+
+    private enum Pending: Sendable {
+        case unary(CheckedContinuation<Dms_V1_Frame, any Error>)
+        case stream(AsyncThrowingStream<Dms_V1_Frame, any Error>.Continuation)
+    }
+
+    private struct State {
+        var nextCallID: UInt64 = 1
+        var pending: [UInt64: Pending] = [:]
+        /// Set once the server said GOAWAY or the connection ended: new calls fail with it.
+        var refusal: RPCError?
+    }
+
+    private init(configuration: Configuration, outgoing: AsyncStream<Dms_V1_Frame>.Continuation) {
+        self.configuration = configuration
+        self.outgoing = outgoing
+    }
+
+    /// Connects to the server, runs `body` with the client, then closes the connection.
+    ///
+    /// - Throws: `RPCError(.unavailable)` when the server cannot be reached or the TLS handshake
+    ///   fails (the message says which), or whatever `body` throws.
+    public static func withConnection<Result: Sendable>(
+        _ configuration: Configuration,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        _ body: (RPCClient) async throws -> Result
+    ) async throws -> Result {
+        let channel = try await connect(configuration, eventLoopGroup: eventLoopGroup)
+        let (outgoingFrames, outgoing) = AsyncStream.makeStream(of: Dms_V1_Frame.self)
+        let client = RPCClient(configuration: configuration, outgoing: outgoing)
+        return try await channel.executeThenClose { inbound, outbound in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await frame in outgoingFrames {
+                        try await outbound.write(frame)
+                    }
+                }
+                group.addTask {
+                    var ending = RPCError(.unavailable, "connection closed by the server")
+                    do {
+                        for try await frame in inbound { client.receive(frame) }
+                    } catch let error as FrameError {
+                        ending = RPCError(.internal, "server sent a bad frame: \(error)")
+                    } catch {
+                        ending = RPCError(.unavailable, "connection lost: \(describe(error))")
+                    }
+                    client.connectionEnded(ending)
+                }
+                defer { group.cancelAll() }
+                return try await body(client)
+            }
+        }
+    }
+
+    /// Calls a unary method and returns its response.
+    ///
+    /// - Throws: `RPCError` with the server's status, `DEADLINE_EXCEEDED` when `options.timeout`
+    ///   passes first, or `CancellationError` when the calling task is cancelled (the server is
+    ///   sent CANCEL in both cases).
+    public func unary<Request, Response>(
+        _ method: UnaryMethod<Request, Response>, _ request: Request, options: CallOptions = CallOptions()
+    ) async throws -> Response {
+        let requestFrame = try makeRequest(method.descriptor, request, options: options)
+        let callID = requestFrame.callID
+        let end: Dms_V1_Frame = try await withDeadline(options.timeout, callID: callID) {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { continuation in
+                    if let refusal = self.register(callID, .unary(continuation)) {
+                        continuation.resume(throwing: refusal)
+                        return
+                    }
+                    self.outgoing.yield(requestFrame)
+                    if Task.isCancelled { self.abandon(callID, with: CancellationError()) }
+                }
+            } onCancel: {
+                self.abandon(callID, with: CancellationError())
+            }
+        }
+        if end.status.code != .ok { throw RPCError(status: end.status) }
+        do {
+            return try Response(serializedBytes: end.payload)
+        } catch {
+            throw RPCError(.internal, "response is not a valid \(Response.protoMessageName)")
+        }
+    }
+
+    /// Opens a server-streaming call. Iterate the result for the items; iteration ends after the
+    /// server's END OK, or throws its error status.
+    public func serverStreaming<Request, Response>(
+        _ method: ServerStreamingMethod<Request, Response>, _ request: Request, options: CallOptions = CallOptions()
+    ) throws -> ServerStreamCall<Response> {
+        let requestFrame = try makeRequest(method.descriptor, request, options: options)
+        let callID = requestFrame.callID
+        let (frames, continuation) = AsyncThrowingStream.makeStream(of: Dms_V1_Frame.self)
+        continuation.onTermination = { [weak self] termination in
+            if case .cancelled = termination { self?.abandon(callID, with: CancellationError()) }
+        }
+        if let refusal = register(callID, .stream(continuation)) {
+            continuation.finish(throwing: refusal)
+        } else {
+            outgoing.yield(requestFrame)
+        }
+        return ServerStreamCall(callID: callID, frames: frames, client: self)
+    }
+
+    /// Sends CANCEL for `callID` but keeps listening, so the server's END(CANCELLED) still arrives.
+    func requestCancel(_ callID: UInt64) {
+        let isOpen = state.withLock { $0.pending[callID] != nil }
+        if isOpen { outgoing.yield(.cancel(callID: callID)) }
+    }
+
+    // MARK: - Call table
+
+    private func makeRequest<Request: SwiftProtobuf.Message>(
+        _ method: MethodDescriptor, _ request: Request, options: CallOptions
+    ) throws -> Dms_V1_Frame {
+        var metadata: [String: String] = [:]
+        if let token = configuration.token { metadata[MetadataKey.authorization] = "Bearer \(token)" }
+        if let namespace = configuration.namespace { metadata[MetadataKey.namespace] = namespace }
+        metadata[MetadataKey.client] = "dms-swift-client/\(DMSClientVersion.current)"
+        metadata.merge(options.metadata) { _, new in new }
+        let timeoutMilliseconds = options.timeout.map { UInt64(max(1, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0
+        let callID = state.withLock { state in
+            defer { state.nextCallID += 1 }
+            return state.nextCallID
+        }
+        return .request(
+            callID: callID, method: method.fullName, payload: try request.serializedData(), metadata: metadata,
+            timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    private func register(_ callID: UInt64, _ pending: Pending) -> RPCError? {
+        state.withLock { state in
+            if let refusal = state.refusal { return refusal }
+            state.pending[callID] = pending
+            return nil
+        }
+    }
+
+    /// Forgets a call the caller no longer waits for, telling the server to stop it.
+    private func abandon(_ callID: UInt64, with error: any Error) {
+        guard let pending = state.withLock({ $0.pending.removeValue(forKey: callID) }) else { return }
+        outgoing.yield(.cancel(callID: callID))
+        switch pending {
+        case .unary(let continuation): continuation.resume(throwing: error)
+        case .stream(let continuation): continuation.finish(throwing: error)
+        }
+    }
+
+    private func receive(_ frame: Dms_V1_Frame) {
+        switch frame.type {
+        case .message:
+            if case .stream(let continuation) = state.withLock({ $0.pending[frame.callID] }) {
+                continuation.yield(frame)
+            }
+        case .end where frame.callID == 0:
+            connectionEnded(RPCError(status: frame.status))
+        case .end:
+            switch state.withLock({ $0.pending.removeValue(forKey: frame.callID) }) {
+            case .unary(let continuation): continuation.resume(returning: frame)
+            case .stream(let continuation):
+                continuation.yield(frame)
+                continuation.finish()
+            case nil: break
+            }
+        case .goaway:
+            state.withLock { $0.refusal = RPCError(.unavailable, "server is shutting down") }
+        default:
+            break
+        }
+    }
+
+    private func connectionEnded(_ error: RPCError) {
+        let pending = state.withLock { state in
+            if state.refusal == nil || state.refusal?.message == "server is shutting down" { state.refusal = error }
+            defer { state.pending.removeAll() }
+            return state.pending.values
+        }
+        for entry in pending {
+            switch entry {
+            case .unary(let continuation): continuation.resume(throwing: error)
+            case .stream(let continuation): continuation.finish(throwing: error)
+            }
+        }
+        outgoing.finish()
+    }
+
+    private func withDeadline<T: Sendable>(
+        _ timeout: Duration?, callID: UInt64, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        guard let timeout else { return try await body() }
+        return try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw RPCError(.deadlineExceeded, "deadline of \(timeout) exceeded")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
+    // MARK: - Connecting
+
+    private static func connect(
+        _ configuration: Configuration, eventLoopGroup: any EventLoopGroup
+    ) async throws -> NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame> {
+        let tlsContext: NIOSSLContext
+        do {
+            tlsContext = try ClientTLS.makeContext(configuration)
+        } catch {
+            throw RPCError(.failedPrecondition, "cannot set up TLS: \(describe(error))")
+        }
+        let hostname = ClientTLS.serverHostname(configuration)
+        let maximumFrameBytes = configuration.maximumFrameBytes
+        let connectTimeout = TimeAmount.milliseconds(Int64(configuration.connectTimeout.components.seconds * 1000))
+        let loop = eventLoopGroup.next()
+        let handshake = loop.makePromise(of: Void.self)
+        let channel: NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>
+        do {
+            channel = try await ClientBootstrap(group: loop)
+                .connectTimeout(connectTimeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .connect(host: configuration.host, port: configuration.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let pipeline = channel.pipeline.syncOperations
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: hostname))
+                        try pipeline.addHandler(HandshakeObserver(promise: handshake))
+                        try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maximumFrameBytes)))
+                        try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
+                        return try NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            handshake.fail(error)
+            throw RPCError(.unavailable, "cannot reach dmsd at \(configuration.host):\(configuration.port): \(describe(error))")
+        }
+        // Wait for the handshake so that a wrong CA or a plaintext server is reported as such, at
+        // connect time rather than on the first call.
+        do {
+            try await handshake.futureResult.get()
+        } catch {
+            channel.channel.close(promise: nil)
+            throw RPCError(
+                .unavailable, "TLS handshake with \(configuration.host):\(configuration.port) failed: \(describe(error))")
+        }
+        return channel
+    }
+}
+
+/// Turns low-level errors into one readable line.
+func describe(_ error: any Error) -> String {
+    if let error = error as? NIOSSLError {
+        switch error {
+        case .handshakeFailed(let inner): return "handshake failed (\(inner))"
+        default: return "\(error)"
+        }
+    }
+    if let error = error as? RPCError { return error.message }
+    return "\(error)"
+}
+
+/// The version the client reports in its metadata.
+public enum DMSClientVersion {
+    /// The package version.
+    public static let current = "0.1.0"
+}

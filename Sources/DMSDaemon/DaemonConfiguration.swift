@@ -1,0 +1,61 @@
+import DMSWire
+import Foundation
+import Logging
+
+/// Everything dmsd needs to start, with working defaults.
+///
+/// Read by ``DaemonConfiguration/resolve(flags:environment:)`` from, in order of precedence,
+/// command-line flags, `DMS_*` environment variables, and a YAML config file.
+public struct DaemonConfiguration: Sendable, Equatable {
+    /// Address to listen on, `host:port`.
+    public var listenHost: String = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one.
+    public var listenPort: Int = 7443
+    /// Where dmsd keeps its state: TLS material, tokens, (later) the embedded database.
+    public var dataDirectory: String = DaemonConfiguration.defaultDataDirectory()
+    /// Server certificate and key; when both are nil a development CA and certificate are made.
+    public var tlsCertificateFile: String?
+    /// The private key of `tlsCertificateFile`.
+    public var tlsKeyFile: String?
+    /// When set, clients must present a certificate signed by this CA.
+    public var tlsClientCAFile: String?
+    /// Extra names for the generated development certificate.
+    public var tlsExtraNames: [String] = []
+    /// Largest frame accepted, bytes.
+    public var maximumFrameBytes: Int = WireLimits.defaultMaximumFrameBytes
+    /// Cap on calls in flight per connection.
+    public var maximumCallsPerConnection: Int = WireLimits.defaultMaximumCallsPerConnection
+    /// Seconds a client has to complete the TLS handshake.
+    public var handshakeTimeoutSeconds: Double = 10
+    /// Seconds a connection with no call in flight may stay silent.
+    public var idleTimeoutSeconds: Double = 300
+    /// Seconds a graceful shutdown waits for calls in flight.
+    public var drainTimeoutSeconds: Double = 30
+    /// Log level: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: Logger.Level = .info
+    /// Where the bootstrap admin token and the server's address are written for dmsctl; nil: nowhere.
+    public var clientConfigFile: String? = ClientConfigPaths.defaultPath()
+    /// The context name dmsd writes into the client configuration.
+    public var clientContextName: String = "local"
+    /// A file dmsd writes `host:port` into once it accepts connections (for scripts and tests).
+    public var readyFile: String?
+
+    /// Creates the defaults.
+    public init() {}
+
+    /// `$XDG_DATA_HOME/dms`, else `~/.local/share/dms`.
+    public static func defaultDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return "\(xdg)/dms" }
+        return "\(environment["HOME"] ?? NSHomeDirectory())/.local/share/dms"
+    }
+}
+
+/// Where the client configuration lives; shared with dmsctl's rule.
+public enum ClientConfigPaths {
+    /// `$DMS_CONFIG`, else `$XDG_CONFIG_HOME/dms/config`, else `~/.config/dms/config`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let path = environment["DMS_CONFIG"], !path.isEmpty { return path }
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return "\(xdg)/dms/config" }
+        return "\(environment["HOME"] ?? NSHomeDirectory())/.config/dms/config"
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import Logging
+import Yams
+
+/// One layer of settings (flags, environment or file): every field optional, so layers merge.
+///
+/// The names are the same everywhere: flag `--max-frame-bytes`, variable `DMS_MAX_FRAME_BYTES`,
+/// file key `max-frame-bytes`.
+public struct DaemonSettings: Codable, Sendable, Equatable {
+    public var listen: String?
+    public var dataDir: String?
+    public var tlsCert: String?
+    public var tlsKey: String?
+    public var tlsClientCA: String?
+    public var tlsNames: [String]?
+    public var maxFrameBytes: Int?
+    public var maxCallsPerConnection: Int?
+    public var handshakeTimeout: Double?
+    public var idleTimeout: Double?
+    public var drainTimeout: Double?
+    public var logLevel: String?
+    public var clientConfig: String?
+    public var context: String?
+    public var readyFile: String?
+
+    /// An empty layer.
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case listen
+        case dataDir = "data-dir"
+        case tlsCert = "tls-cert"
+        case tlsKey = "tls-key"
+        case tlsClientCA = "tls-client-ca"
+        case tlsNames = "tls-names"
+        case maxFrameBytes = "max-frame-bytes"
+        case maxCallsPerConnection = "max-calls-per-connection"
+        case handshakeTimeout = "handshake-timeout"
+        case idleTimeout = "idle-timeout"
+        case drainTimeout = "drain-timeout"
+        case logLevel = "log-level"
+        case clientConfig = "client-config"
+        case context
+        case readyFile = "ready-file"
+    }
+
+    /// The keys a config file may use.
+    public static var fileKeys: [String] { CodingKeys.allCases.map(\.rawValue) }
+
+    /// The environment variable of a setting: `max-frame-bytes` → `DMS_MAX_FRAME_BYTES`.
+    public static func environmentName(_ key: String) -> String {
+        "DMS_" + key.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// Reads the `DMS_*` variables.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> DaemonSettings {
+        var settings = DaemonSettings()
+        func text(_ key: CodingKeys) -> String? {
+            environment[environmentName(key.rawValue)].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        func number<T: LosslessStringConvertible>(_ key: CodingKeys, _: T.Type) throws -> T? {
+            guard let raw = text(key) else { return nil }
+            guard let value = T(raw) else {
+                throw ConfigurationError(source: environmentName(key.rawValue), "\"\(raw)\" is not a number")
+            }
+            return value
+        }
+        settings.listen = text(.listen)
+        settings.dataDir = text(.dataDir)
+        settings.tlsCert = text(.tlsCert)
+        settings.tlsKey = text(.tlsKey)
+        settings.tlsClientCA = text(.tlsClientCA)
+        settings.tlsNames = text(.tlsNames)?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        settings.maxFrameBytes = try number(.maxFrameBytes, Int.self)
+        settings.maxCallsPerConnection = try number(.maxCallsPerConnection, Int.self)
+        settings.handshakeTimeout = try number(.handshakeTimeout, Double.self)
+        settings.idleTimeout = try number(.idleTimeout, Double.self)
+        settings.drainTimeout = try number(.drainTimeout, Double.self)
+        settings.logLevel = text(.logLevel)
+        settings.clientConfig = text(.clientConfig)
+        settings.context = text(.context)
+        settings.readyFile = text(.readyFile)
+        return settings
+    }
+
+    /// Reads a YAML (or JSON) config file; unknown keys are refused by name.
+    public static func fromFile(_ path: String) throws -> DaemonSettings {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(source: path, "cannot read the config file")
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigurationError(source: path, "not valid YAML: \(error)")
+        }
+        guard let node else { return DaemonSettings() }
+        guard let mapping = node.mapping else { throw ConfigurationError(source: path, "must be a mapping of settings") }
+        let known = Set(fileKeys)
+        for key in mapping.keys {
+            guard let name = key.string, known.contains(name) else {
+                throw ConfigurationError(
+                    source: "\(path): \(key.string ?? "?")", "unknown setting (known: \(fileKeys.joined(separator: ", ")))")
+            }
+        }
+        do {
+            return try YAMLDecoder().decode(DaemonSettings.self, from: node)
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw ConfigurationError(source: "\(path): \(field)", "wrong type: \(context.debugDescription)")
+        } catch {
+            throw ConfigurationError(source: path, "\(error)")
+        }
+    }
+
+    /// This layer with the gaps filled from `lower`.
+    public func over(_ lower: DaemonSettings) -> DaemonSettings {
+        var merged = DaemonSettings()
+        merged.listen = listen ?? lower.listen
+        merged.dataDir = dataDir ?? lower.dataDir
+        merged.tlsCert = tlsCert ?? lower.tlsCert
+        merged.tlsKey = tlsKey ?? lower.tlsKey
+        merged.tlsClientCA = tlsClientCA ?? lower.tlsClientCA
+        merged.tlsNames = tlsNames ?? lower.tlsNames
+        merged.maxFrameBytes = maxFrameBytes ?? lower.maxFrameBytes
+        merged.maxCallsPerConnection = maxCallsPerConnection ?? lower.maxCallsPerConnection
+        merged.handshakeTimeout = handshakeTimeout ?? lower.handshakeTimeout
+        merged.idleTimeout = idleTimeout ?? lower.idleTimeout
+        merged.drainTimeout = drainTimeout ?? lower.drainTimeout
+        merged.logLevel = logLevel ?? lower.logLevel
+        merged.clientConfig = clientConfig ?? lower.clientConfig
+        merged.context = context ?? lower.context
+        merged.readyFile = readyFile ?? lower.readyFile
+        return merged
+    }
+}
+
+/// A setting that cannot be used, naming where it came from and why.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    /// The flag, variable or file (and key) the value came from.
+    public let source: String
+    /// Why it was refused.
+    public let reason: String
+
+    /// Creates the error.
+    public init(source: String, _ reason: String) {
+        self.source = source
+        self.reason = reason
+    }
+
+    public var description: String { "\(source): \(reason)" }
+}
+
+extension DaemonConfiguration {
+    /// Resolves flags over `DMS_*` variables over the config file (`--config` or `DMS_CONFIG_FILE`)
+    /// over the defaults, and validates the result.
+    public static func resolve(
+        flags: DaemonSettings, configFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> DaemonConfiguration {
+        let fromEnvironment = try DaemonSettings.fromEnvironment(environment)
+        let filePath = configFile ?? environment["DMS_CONFIG_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        let fromFile = try filePath.map(DaemonSettings.fromFile) ?? DaemonSettings()
+        let settings = flags.over(fromEnvironment).over(fromFile)
+        return try DaemonConfiguration(settings: settings, environment: environment)
+    }
+
+    /// Applies `settings` over the defaults, refusing values that cannot work.
+    init(settings: DaemonSettings, environment: [String: String]) throws {
+        self.init()
+        dataDirectory = Self.defaultDataDirectory(environment: environment)
+        clientConfigFile = ClientConfigPaths.defaultPath(environment: environment)
+        if let listen = settings.listen {
+            guard let (host, port) = Self.parseListen(listen) else {
+                throw ConfigurationError(source: "listen", "\"\(listen)\" is not host:port (port 0–65535)")
+            }
+            listenHost = host
+            listenPort = port
+        }
+        if let dataDir = settings.dataDir { dataDirectory = dataDir }
+        dataDirectory = URL(fileURLWithPath: dataDirectory).standardizedFileURL.path
+        switch (settings.tlsCert, settings.tlsKey) {
+        case (nil, nil): break
+        case (let cert?, let key?):
+            tlsCertificateFile = cert
+            tlsKeyFile = key
+        default:
+            throw ConfigurationError(source: "tls-cert/tls-key", "give both the certificate and its key, or neither")
+        }
+        tlsClientCAFile = settings.tlsClientCA
+        tlsExtraNames = settings.tlsNames ?? []
+        if let value = settings.maxFrameBytes {
+            guard (1024...(1 << 30)).contains(value) else {
+                throw ConfigurationError(source: "max-frame-bytes", "\(value) is outside 1024…1073741824")
+            }
+            maximumFrameBytes = value
+        }
+        if let value = settings.maxCallsPerConnection {
+            guard (1...100_000).contains(value) else {
+                throw ConfigurationError(source: "max-calls-per-connection", "\(value) is outside 1…100000")
+            }
+            maximumCallsPerConnection = value
+        }
+        handshakeTimeoutSeconds = try Self.positive(settings.handshakeTimeout, "handshake-timeout") ?? handshakeTimeoutSeconds
+        idleTimeoutSeconds = try Self.positive(settings.idleTimeout, "idle-timeout") ?? idleTimeoutSeconds
+        drainTimeoutSeconds = try Self.positive(settings.drainTimeout, "drain-timeout") ?? drainTimeoutSeconds
+        if let level = settings.logLevel {
+            guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
+                throw ConfigurationError(
+                    source: "log-level", "\"\(level)\" is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            logLevel = parsed
+        }
+        if let path = settings.clientConfig { clientConfigFile = path == "none" ? nil : path }
+        if let context = settings.context { clientContextName = context }
+        readyFile = settings.readyFile
+    }
+
+    private static func positive(_ value: Double?, _ name: String) throws -> Double? {
+        guard let value else { return nil }
+        guard value > 0, value <= 86_400 else { throw ConfigurationError(source: name, "\(value) is not between 0 and 86400 seconds") }
+        return value
+    }
+
+    static func parseListen(_ text: String) -> (String, Int)? {
+        let host: Substring
+        let portText: Substring
+        if text.hasPrefix("[") {
+            guard let close = text.firstIndex(of: "]"), text[text.index(after: close)...].hasPrefix(":") else { return nil }
+            host = text[text.index(after: text.startIndex)..<close]
+            portText = text[text.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = text.lastIndex(of: ":") else { return nil }
+            host = text[..<colon]
+            portText = text[text.index(after: colon)...]
+        }
+        guard !host.isEmpty, let port = Int(portText), (0...65535).contains(port) else { return nil }
+        return (String(host), port)
+    }
+}

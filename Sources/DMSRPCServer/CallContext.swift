@@ -1,0 +1,50 @@
+import DMSWire
+import Logging
+
+/// What a handler knows about the call it serves.
+public struct CallContext: Sendable {
+    /// The call's id on its connection.
+    public let callID: UInt64
+    /// The method being called.
+    public let method: MethodDescriptor
+    /// The REQUEST frame's metadata, with the `authorization` entry removed.
+    public let metadata: [String: String]
+    /// Who is calling.
+    public let principal: Principal
+    /// When the call's time budget runs out, if it has one.
+    public let deadline: ContinuousClock.Instant?
+    /// A logger carrying `rpc.method` and `rpc.call_id`.
+    public let logger: Logger
+
+    /// Creates a context; the server does this for every call.
+    public init(
+        callID: UInt64, method: MethodDescriptor, metadata: [String: String], principal: Principal,
+        deadline: ContinuousClock.Instant?, logger: Logger
+    ) {
+        self.callID = callID
+        self.method = method
+        self.metadata = metadata
+        self.principal = principal
+        self.deadline = deadline
+        self.logger = logger
+    }
+
+    /// The call's default namespace from its metadata, if it named one.
+    public var namespace: String? { metadata[MetadataKey.namespace].flatMap { $0.isEmpty ? nil : $0 } }
+}
+
+/// Decides who a caller is from the REQUEST metadata, before any handler runs.
+public protocol CallAuthenticator: Sendable {
+    /// Returns the caller of `method`, or throws an `RPCError` (`UNAUTHENTICATED`, …).
+    func authenticate(method: MethodDescriptor, metadata: [String: String]) async throws -> Principal
+}
+
+/// Lets every call through as anonymous. For tests of the wire alone.
+public struct AllowAllAuthenticator: CallAuthenticator {
+    /// Creates the authenticator.
+    public init() {}
+
+    public func authenticate(method: MethodDescriptor, metadata: [String: String]) async throws -> Principal {
+        .anonymous
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import DMSDaemon
+import Foundation
+import Logging
+
+/// dmsd — the DMS daemon. Parses configuration and runs ``Daemon``; nothing else.
+@main
+struct DMSD: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dmsd",
+        abstract: "The DMS daemon: serves the DMS API over TLS.",
+        discussion: """
+            Settings come from flags, then DMS_* environment variables (DMS_LISTEN, DMS_DATA_DIR, …: \
+            the flag name upper-cased with _), then the YAML file given by --config or DMS_CONFIG_FILE \
+            (keys are the flag names: listen, data-dir, …), then defaults.
+
+            With no TLS certificate given, dmsd makes a development CA and server certificate in \
+            <data-dir>/tls on first start. On first start it also makes a bootstrap admin token and \
+            writes it, with the server address and CA, into the client configuration (mode 0600) \
+            that dmsctl reads.
+
+            Exit codes: 0 after a graceful shutdown (SIGTERM/SIGINT), 1 on a runtime error, 64 on a \
+            configuration error.
+            """,
+        version: Daemon.version)
+
+    @Option(help: "Listen address, host:port (default 127.0.0.1:7443; port 0 picks a free one).")
+    var listen: String?
+
+    @Option(help: "Data directory (default $XDG_DATA_HOME/dms or ~/.local/share/dms).")
+    var dataDir: String?
+
+    @Option(help: "YAML config file.")
+    var config: String?
+
+    @Option(help: "Server certificate (PEM). Give with --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "Server private key (PEM).")
+    var tlsKey: String?
+
+    @Option(help: "CA (PEM) that client certificates must chain to: turns on mutual TLS.")
+    var tlsClientCa: String?
+
+    @Option(help: "Extra host names or IP addresses for the generated development certificate (comma-separated).")
+    var tlsNames: String?
+
+    @Option(help: "Largest frame accepted, in bytes (default 4194304).")
+    var maxFrameBytes: Int?
+
+    @Option(help: "Most calls in flight per connection (default 100).")
+    var maxCallsPerConnection: Int?
+
+    @Option(help: "Seconds a client has to finish the TLS handshake (default 10).")
+    var handshakeTimeout: Double?
+
+    @Option(help: "Seconds an idle connection is kept (default 300).")
+    var idleTimeout: Double?
+
+    @Option(help: "Seconds a graceful shutdown waits for calls in flight (default 30).")
+    var drainTimeout: Double?
+
+    @Option(help: "trace, debug, info, notice, warning, error or critical (default info).")
+    var logLevel: String?
+
+    @Option(help: "Client configuration to write the bootstrap context into (default ~/.config/dms/config; \"none\" to skip).")
+    var clientConfig: String?
+
+    @Option(help: "Name of the context written into the client configuration (default local).")
+    var context: String?
+
+    @Option(help: "File to write host:port into once dmsd accepts connections.")
+    var readyFile: String?
+
+    func run() async throws {
+        var flags = DaemonSettings()
+        flags.listen = listen
+        flags.dataDir = dataDir
+        flags.tlsCert = tlsCert
+        flags.tlsKey = tlsKey
+        flags.tlsClientCA = tlsClientCa
+        flags.tlsNames = tlsNames?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        flags.maxFrameBytes = maxFrameBytes
+        flags.maxCallsPerConnection = maxCallsPerConnection
+        flags.handshakeTimeout = handshakeTimeout
+        flags.idleTimeout = idleTimeout
+        flags.drainTimeout = drainTimeout
+        flags.logLevel = logLevel
+        flags.clientConfig = clientConfig
+        flags.context = context
+        flags.readyFile = readyFile
+
+        let configuration: DaemonConfiguration
+        do {
+            configuration = try DaemonConfiguration.resolve(flags: flags, configFile: config)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("dmsd: configuration error: \(error)\n".utf8))
+            throw ExitCode(64)
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "dmsd")
+        do {
+            try await Daemon(configuration: configuration, logger: logger).run()
+        } catch {
+            logger.critical("dmsd stopped", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+    }
+}
