@@ -149,7 +149,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DMSAPITests", dependencies: ["DMSAPI", "DMSWire", "DMSProto"]),
-        .testTarget(name: "DMSAuthTests", dependencies: ["DMSAuth"]),
+        .testTarget(name: "DMSAuthTests", dependencies: ["DMSAuth", "DMSWire"]),
+        .testTarget(
+            name: "DMSRPCServerTests",
+            dependencies: [
+                "DMSRPCServer", "DMSWire", "DMSProto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "DMSDaemonTests", dependencies: ["DMSDaemon", "DMSTestSupport"]),
+        .testTarget(name: "DMSCtlTests", dependencies: ["DMSClient", "DMSTestSupport"]),
         .testTarget(name: "DMSTLSTests", dependencies: ["DMSTLS", "DMSTestSupport"]),
         .testTarget(name: "DMSClientTests", dependencies: ["DMSClient", "DMSTestSupport"]),
         .testTarget(
