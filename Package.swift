@@ -158,9 +158,22 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "DMSDaemonTests", dependencies: ["DMSDaemon", "DMSTestSupport"]),
-        .testTarget(name: "DMSCtlTests", dependencies: ["DMSClient", "DMSTestSupport"]),
-        .testTarget(name: "DMSTLSTests", dependencies: ["DMSTLS", "DMSTestSupport"]),
+        .testTarget(name: "DMSDaemonTests", dependencies: ["DMSDaemon", "DMSClient", "DMSTestSupport"]),
+        .testTarget(
+            name: "DMSCtlTests",
+            dependencies: ["DMSClient", "DMSTestSupport", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(
+            name: "DMSTLSTests",
+            dependencies: [
+                "DMSTLS", "DMSTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .testTarget(name: "DMSClientTests", dependencies: ["DMSClient", "DMSTestSupport"]),
         .testTarget(
             name: "DMSEndToEndTests",

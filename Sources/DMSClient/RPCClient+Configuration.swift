@@ -65,6 +65,7 @@ public func parseServerAddress(_ text: String, defaultPort: Int = 7443) -> (host
     if text.hasPrefix("[") {
         guard let close = text.firstIndex(of: "]") else { return nil }
         let host = String(text[text.index(after: text.startIndex)..<close])
+        if host.isEmpty { return nil }
         let rest = text[text.index(after: close)...]
         if rest.isEmpty { return (host, defaultPort) }
         guard rest.hasPrefix(":"), let port = Int(rest.dropFirst()), (1...65535).contains(port) else { return nil }

@@ -230,7 +230,8 @@ public final class RPCClient: Sendable {
         }
         let hostname = ClientTLS.serverHostname(configuration)
         let maximumFrameBytes = configuration.maximumFrameBytes
-        let connectTimeout = TimeAmount.milliseconds(Int64(configuration.connectTimeout.components.seconds * 1000))
+        let (seconds, attoseconds) = configuration.connectTimeout.components
+        let connectTimeout = TimeAmount.nanoseconds(max(1, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
         let loop = eventLoopGroup.next()
         let handshake = loop.makePromise(of: Void.self)
         let channel: NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>
@@ -254,10 +255,18 @@ public final class RPCClient: Sendable {
         }
         // Wait for the handshake so that a wrong CA or a plaintext server is reported as such, at
         // connect time rather than on the first call.
+        // The handshake gets the same budget as the TCP connect: a server that accepts but never
+        // answers TLS (or a black hole) fails here instead of hanging.
+        let handshakeTimer = loop.scheduleTask(in: connectTimeout) {
+            handshake.fail(ChannelError.connectTimeout(connectTimeout))
+        }
+        defer { handshakeTimer.cancel() }
         do {
             try await handshake.futureResult.get()
         } catch {
-            channel.channel.close(promise: nil)
+            // Close through the async channel so its writer is finished: a writer deinited
+            // unfinished is a precondition failure in NIO.
+            try? await channel.executeThenClose { _, _ in }
             throw RPCError(
                 .unavailable, "TLS handshake with \(configuration.host):\(configuration.port) failed: \(describe(error))")
         }
@@ -274,6 +283,18 @@ func describe(_ error: any Error) -> String {
         }
     }
     if let error = error as? RPCError { return error.message }
+    if let error = error as? NIOConnectionError {
+        if let dnsError = error.dnsAError ?? error.dnsAAAAError { return describe(dnsError) }
+        if let last = error.connectionErrors.last { return describe(last.error) }
+    }
+    if let error = error as? IOError {
+        let reason = String(cString: strerror(error.errnoCode))  // "Connection refused"
+        return reason.prefix(1).lowercased() + reason.dropFirst()
+    }
+    if let error = error as? SocketAddressError.UnknownHost { return "unknown host \(error.host)" }
+    if let error = error as? ChannelError, case .connectTimeout(let timeout) = error {
+        return "no answer within \(timeout.nanoseconds / 1_000_000) ms"
+    }
     return "\(error)"
 }
 

@@ -22,9 +22,30 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
     public var clientConfig: String?
     public var context: String?
     public var readyFile: String?
+    /// Where each set value came from (`--listen`, `DMS_LISTEN`, `dmsd.yaml: listen`), by file key,
+    /// so an error names the origin of the value it refuses.
+    public var origins: [String: String] = [:]
 
     /// An empty layer.
     public init() {}
+
+    /// The file keys of the values this layer sets.
+    public var presentKeys: [String] {
+        guard let data = try? JSONEncoder().encode(self),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return [] }
+        return object.keys.sorted()
+    }
+
+    /// This layer with every set value's origin recorded as `describe(key)`.
+    public func withOrigins(_ describe: (String) -> String) -> DaemonSettings {
+        var copy = self
+        for key in presentKeys { copy.origins[key] = describe(key) }
+        return copy
+    }
+
+    /// Where `key`'s value came from; the bare key when unknown.
+    public func origin(_ key: String) -> String { origins[key] ?? key }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen
@@ -80,7 +101,7 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         settings.clientConfig = text(.clientConfig)
         settings.context = text(.context)
         settings.readyFile = text(.readyFile)
-        return settings
+        return settings.withOrigins(environmentName)
     }
 
     /// Reads a YAML (or JSON) config file; unknown keys are refused by name.
@@ -97,7 +118,7 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         } catch {
             throw ConfigurationError(source: path, "not valid YAML: \(error)")
         }
-        guard let node else { return DaemonSettings() }
+        guard let node, !Self.isNull(node) else { return DaemonSettings() }
         guard let mapping = node.mapping else { throw ConfigurationError(source: path, "must be a mapping of settings") }
         let known = Set(fileKeys)
         for key in mapping.keys {
@@ -107,13 +128,19 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
             }
         }
         do {
-            return try YAMLDecoder().decode(DaemonSettings.self, from: node)
+            return try YAMLDecoder().decode(DaemonSettings.self, from: node).withOrigins { "\(path): \($0)" }
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw ConfigurationError(source: "\(path): \(field)", "wrong type: \(context.debugDescription)")
         } catch {
             throw ConfigurationError(source: path, "\(error)")
         }
+    }
+
+    /// True for an empty document (`---`, `~`, `null`): no settings.
+    private static func isNull(_ node: Node) -> Bool {
+        guard let scalar = node.scalar else { return false }
+        return NSNull.construct(from: scalar) != nil
     }
 
     /// This layer with the gaps filled from `lower`.
@@ -134,6 +161,7 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         merged.clientConfig = clientConfig ?? lower.clientConfig
         merged.context = context ?? lower.context
         merged.readyFile = readyFile ?? lower.readyFile
+        merged.origins = lower.origins.merging(origins) { _, upper in upper }
         return merged
     }
 }
@@ -174,7 +202,7 @@ extension DaemonConfiguration {
         clientConfigFile = ClientConfigPaths.defaultPath(environment: environment)
         if let listen = settings.listen {
             guard let (host, port) = Self.parseListen(listen) else {
-                throw ConfigurationError(source: "listen", "\"\(listen)\" is not host:port (port 0–65535)")
+                throw ConfigurationError(source: settings.origin("listen"), "\"\(listen)\" is not host:port (port 0–65535)")
             }
             listenHost = host
             listenPort = port
@@ -187,29 +215,29 @@ extension DaemonConfiguration {
             tlsCertificateFile = cert
             tlsKeyFile = key
         default:
-            throw ConfigurationError(source: "tls-cert/tls-key", "give both the certificate and its key, or neither")
+            throw ConfigurationError(source: "\(settings.origin("tls-cert")) / \(settings.origin("tls-key"))", "give both the certificate and its key, or neither")
         }
         tlsClientCAFile = settings.tlsClientCA
         tlsExtraNames = settings.tlsNames ?? []
         if let value = settings.maxFrameBytes {
             guard (1024...(1 << 30)).contains(value) else {
-                throw ConfigurationError(source: "max-frame-bytes", "\(value) is outside 1024…1073741824")
+                throw ConfigurationError(source: settings.origin("max-frame-bytes"), "\(value) is outside 1024…1073741824")
             }
             maximumFrameBytes = value
         }
         if let value = settings.maxCallsPerConnection {
             guard (1...100_000).contains(value) else {
-                throw ConfigurationError(source: "max-calls-per-connection", "\(value) is outside 1…100000")
+                throw ConfigurationError(source: settings.origin("max-calls-per-connection"), "\(value) is outside 1…100000")
             }
             maximumCallsPerConnection = value
         }
-        handshakeTimeoutSeconds = try Self.positive(settings.handshakeTimeout, "handshake-timeout") ?? handshakeTimeoutSeconds
-        idleTimeoutSeconds = try Self.positive(settings.idleTimeout, "idle-timeout") ?? idleTimeoutSeconds
-        drainTimeoutSeconds = try Self.positive(settings.drainTimeout, "drain-timeout") ?? drainTimeoutSeconds
+        handshakeTimeoutSeconds = try Self.positive(settings.handshakeTimeout, settings.origin("handshake-timeout")) ?? handshakeTimeoutSeconds
+        idleTimeoutSeconds = try Self.positive(settings.idleTimeout, settings.origin("idle-timeout")) ?? idleTimeoutSeconds
+        drainTimeoutSeconds = try Self.positive(settings.drainTimeout, settings.origin("drain-timeout")) ?? drainTimeoutSeconds
         if let level = settings.logLevel {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(
-                    source: "log-level", "\"\(level)\" is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+                    source: settings.origin("log-level"), "\"\(level)\" is not one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             logLevel = parsed
         }

@@ -37,7 +37,7 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
         self.violations = violations
     }
 
-    /// An `INVALID_ARGUMENT` error listing `violations`; the message names the first.
+    /// An `INVALID_ARGUMENT` error listing `violations`; the message names every one.
     public static func invalidArgument(_ violations: [FieldViolation]) -> RPCError {
         let summary = violations.map { "\($0.field): \($0.description)" }.joined(separator: "; ")
         return RPCError(.invalidArgument, "invalid request: \(summary)", violations: violations)

@@ -92,7 +92,7 @@ struct DMSD: AsyncParsableCommand {
 
         let configuration: DaemonConfiguration
         do {
-            configuration = try DaemonConfiguration.resolve(flags: flags, configFile: config)
+            configuration = try DaemonConfiguration.resolve(flags: flags.withOrigins { "--\($0)" }, configFile: config)
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("dmsd: configuration error: \(error)\n".utf8))
             throw ExitCode(64)

@@ -81,4 +81,48 @@ import Testing
             #expect(error?.message.contains("not implemented yet") == true)
         }
     }
+
+    @Test func firstStartMakesDevelopmentTLSAndATokenThatIsNeverLogged() async throws {
+        try await DaemonProcess.with { daemon in
+            let token = try daemon.adminToken
+            #expect(token.hasPrefix("dms_") && token.count == 47)
+            _ = try await RPCClient.withConnection(try daemon.clientConfiguration()) { client in
+                try await client.unary(API.HealthService.health, Dms_V1_HealthRequest())
+            }
+            let log = daemon.log
+            #expect(log.contains("generated a development CA"))
+            #expect(log.contains("bootstrap admin token"))
+            #expect(!log.contains(token))
+            #expect(!log.contains(String(token.dropFirst(4).prefix(12))))
+            let attributes = try FileManager.default.attributesOfItem(atPath: daemon.clientConfigFile)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+            let keyAttributes = try FileManager.default.attributesOfItem(atPath: "\(daemon.root)/data/tls/server-key.pem")
+            #expect((keyAttributes[.posixPermissions] as? Int) == 0o600)
+            let tokenFile = try String(contentsOfFile: "\(daemon.root)/data/tokens.json", encoding: .utf8)
+            #expect(!tokenFile.contains(token))
+        }
+    }
+
+    @Test func restartKeepsTheTokenAndCertificateAndUpdatesTheContext() async throws {
+        try await withTemporaryDirectory { root in
+            let first = try await DaemonProcess(root: root)
+            let token = try first.adminToken
+            let ca = try String(contentsOfFile: first.caFile, encoding: .utf8)
+            #expect(first.terminate() == 0)
+            let second = try await DaemonProcess(root: root)
+            defer { second.kill() }
+            #expect(try second.adminToken == token)
+            #expect(try String(contentsOfFile: second.caFile, encoding: .utf8) == ca)
+            let response = try await RPCClient.withConnection(try second.clientConfiguration()) { client in
+                var request = Dms_V1_WatchHealthRequest()
+                request.maxItems = 1
+                request.intervalMs = 10
+                var items = 0
+                for try await _ in try client.serverStreaming(API.HealthService.watchHealth, request) { items += 1 }
+                return items
+            }
+            #expect(response == 1)
+            #expect(!second.log.contains("created the bootstrap admin token"))
+        }
+    }
 }

@@ -26,6 +26,7 @@ public final class DaemonProcess: @unchecked Sendable {
     public init(root: String, arguments: [String] = [], environment: [String: String] = [:]) async throws {
         self.root = root
         let readyFile = "\(root)/ready"
+        try? FileManager.default.removeItem(atPath: readyFile)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Binaries.path("dmsd"))
         process.arguments = [

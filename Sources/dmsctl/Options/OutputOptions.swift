@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `--output/-o`: the format of results on stdout.
+struct OutputOptions: ParsableArguments, Sendable {
+    @Option(name: .shortAndLong, help: "Output format.")
+    var output: OutputFormat = .table
+
+    /// A printer for the chosen format.
+    var printer: OutputPrinter { OutputPrinter(format: output) }
+}
