@@ -32,8 +32,20 @@ public enum AccessToken {
 
     /// The SHA-256 digest of `token`, as lower-case hex: what servers store.
     public static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        var token = token
+        let hash = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { buffer in
+            var index = 0
+            for byte in hash {
+                buffer[index] = hexDigits[Int(byte >> 4)]
+                buffer[index + 1] = hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
+        }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// The first characters of `token`, safe to show so a person can tell tokens apart.
     public static func displayPrefix(_ token: String) -> String {
@@ -53,9 +65,10 @@ public enum AccessToken {
     /// Reads the token out of an `authorization` metadata value, `"Bearer <token>"`.
     public static func fromAuthorization(_ value: String?) -> String? {
         guard let value else { return nil }
-        let parts = value.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        guard let space = value.firstIndex(of: " ") else { return nil }
+        let scheme = value[..<space]
+        guard scheme == "Bearer" || scheme.lowercased() == "bearer" else { return nil }
+        let token = value[value.index(after: space)...].trimmingCharacters(in: .whitespaces)
         return token.isEmpty ? nil : token
     }
 }

@@ -13,11 +13,16 @@ import Synchronization
 /// runs the body, and closes the connection whatever happens.
 public final class RPCClient: Sendable {
     private let configuration: Configuration
-    private let outgoing: AsyncStream<Dms_V1_Frame>.Continuation
+    private let outbound: NIOAsyncChannelOutboundWriter<Dms_V1_Frame>
+    /// Frames sent from places that cannot await (stream openings, cancellation handlers, timers),
+    /// written in order by one task.
+    private let control: AsyncStream<Dms_V1_Frame>.Continuation
+    private let eventLoop: any EventLoop
+    private let baseMetadata: [String: String]
     private let state = Mutex(State())
 
     private enum Pending: Sendable {
-        case unary(CheckedContinuation<Dms_V1_Frame, any Error>)
+        case unary(ResponseSlot)
         case stream(AsyncThrowingStream<Dms_V1_Frame, any Error>.Continuation)
     }
 
@@ -28,12 +33,25 @@ public final class RPCClient: Sendable {
         var refusal: RPCError?
     }
 
-    private init(configuration: Configuration, outgoing: AsyncStream<Dms_V1_Frame>.Continuation) {
+    private init(
+        configuration: Configuration, outbound: NIOAsyncChannelOutboundWriter<Dms_V1_Frame>,
+        control: AsyncStream<Dms_V1_Frame>.Continuation, eventLoop: any EventLoop
+    ) {
         self.configuration = configuration
-        self.outgoing = outgoing
+        self.outbound = outbound
+        self.control = control
+        self.eventLoop = eventLoop
+        var metadata: [String: String] = [MetadataKey.client: "dms-swift-client/\(DMSClientVersion.current)"]
+        if let token = configuration.token { metadata[MetadataKey.authorization] = "Bearer \(token)" }
+        if let namespace = configuration.namespace { metadata[MetadataKey.namespace] = namespace }
+        baseMetadata = metadata
     }
 
     /// Connects to the server, runs `body` with the client, then closes the connection.
+    ///
+    /// With TLS 1.3 a server decides on the client's certificate (mTLS) after the client considers
+    /// the handshake done, so such a refusal surfaces on the first call, as `UNAVAILABLE` saying
+    /// the server did not accept the client's certificate.
     ///
     /// - Throws: `RPCError(.unavailable)` when the server cannot be reached or the TLS handshake
     ///   fails (the message says which), or whatever `body` throws.
@@ -43,12 +61,13 @@ public final class RPCClient: Sendable {
         _ body: (RPCClient) async throws -> Result
     ) async throws -> Result {
         let channel = try await connect(configuration, eventLoopGroup: eventLoopGroup)
-        let (outgoingFrames, outgoing) = AsyncStream.makeStream(of: Dms_V1_Frame.self)
-        let client = RPCClient(configuration: configuration, outgoing: outgoing)
+        let eventLoop = channel.channel.eventLoop
+        let (controlFrames, control) = AsyncStream.makeStream(of: Dms_V1_Frame.self)
         return try await channel.executeThenClose { inbound, outbound in
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            let client = RPCClient(configuration: configuration, outbound: outbound, control: control, eventLoop: eventLoop)
+            return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await frame in outgoingFrames {
+                    for await frame in controlFrames {
                         try await outbound.write(frame)
                     }
                 }
@@ -58,6 +77,8 @@ public final class RPCClient: Sendable {
                         for try await frame in inbound { client.receive(frame) }
                     } catch let error as FrameError {
                         ending = RPCError(.internal, "server sent a bad frame: \(error)")
+                    } catch let error as NIOSSLError {
+                        ending = RPCError(.unavailable, "TLS failed: \(describeTLSFailure(error))")
                     } catch {
                         ending = RPCError(.unavailable, "connection lost: \(describe(error))")
                     }
@@ -79,19 +100,17 @@ public final class RPCClient: Sendable {
     ) async throws -> Response {
         let requestFrame = try makeRequest(method.descriptor, request, options: options)
         let callID = requestFrame.callID
-        let end: Dms_V1_Frame = try await withDeadline(options.timeout, callID: callID) {
-            try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { continuation in
-                    if let refusal = self.register(callID, .unary(continuation)) {
-                        continuation.resume(throwing: refusal)
-                        return
-                    }
-                    self.outgoing.yield(requestFrame)
-                    if Task.isCancelled { self.abandon(callID, with: CancellationError()) }
-                }
-            } onCancel: {
-                self.abandon(callID, with: CancellationError())
-            }
+        let timer = scheduleDeadline(options.timeout, callID: callID)
+        defer { timer?.cancel() }
+        let slot = ResponseSlot()
+        if let refusal = register(callID, .unary(slot)) { throw refusal }
+        let end: Dms_V1_Frame = try await withTaskCancellationHandler {
+            // A failed write means the connection is going down: its end (with the real reason,
+            // e.g. a TLS alert) fails every pending call, this one included.
+            try? await outbound.write(requestFrame)
+            return try await slot.wait()
+        } onCancel: {
+            self.abandon(callID, with: CancellationError())
         }
         if end.status.code != .ok { throw RPCError(status: end.status) }
         do {
@@ -102,20 +121,23 @@ public final class RPCClient: Sendable {
     }
 
     /// Opens a server-streaming call. Iterate the result for the items; iteration ends after the
-    /// server's END OK, or throws its error status.
+    /// server's END OK, or throws its error status (`DEADLINE_EXCEEDED` once `options.timeout`
+    /// passes, also when the server never answers).
     public func serverStreaming<Request, Response>(
         _ method: ServerStreamingMethod<Request, Response>, _ request: Request, options: CallOptions = CallOptions()
     ) throws -> ServerStreamCall<Response> {
         let requestFrame = try makeRequest(method.descriptor, request, options: options)
         let callID = requestFrame.callID
         let (frames, continuation) = AsyncThrowingStream.makeStream(of: Dms_V1_Frame.self)
+        let timer = scheduleDeadline(options.timeout, callID: callID)
         continuation.onTermination = { [weak self] termination in
+            timer?.cancel()
             if case .cancelled = termination { self?.abandon(callID, with: CancellationError()) }
         }
         if let refusal = register(callID, .stream(continuation)) {
             continuation.finish(throwing: refusal)
         } else {
-            outgoing.yield(requestFrame)
+            control.yield(requestFrame)
         }
         return ServerStreamCall(callID: callID, frames: frames, client: self)
     }
@@ -123,7 +145,7 @@ public final class RPCClient: Sendable {
     /// Sends CANCEL for `callID` but keeps listening, so the server's END(CANCELLED) still arrives.
     func requestCancel(_ callID: UInt64) {
         let isOpen = state.withLock { $0.pending[callID] != nil }
-        if isOpen { outgoing.yield(.cancel(callID: callID)) }
+        if isOpen { control.yield(.cancel(callID: callID)) }
     }
 
     // MARK: - Call table
@@ -131,12 +153,10 @@ public final class RPCClient: Sendable {
     private func makeRequest<Request: SwiftProtobuf.Message>(
         _ method: MethodDescriptor, _ request: Request, options: CallOptions
     ) throws -> Dms_V1_Frame {
-        var metadata: [String: String] = [:]
-        if let token = configuration.token { metadata[MetadataKey.authorization] = "Bearer \(token)" }
-        if let namespace = configuration.namespace { metadata[MetadataKey.namespace] = namespace }
-        metadata[MetadataKey.client] = "dms-swift-client/\(DMSClientVersion.current)"
-        metadata.merge(options.metadata) { _, new in new }
-        let timeoutMilliseconds = options.timeout.map { UInt64(max(1, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)) } ?? 0
+        let metadata = options.metadata.isEmpty ? baseMetadata : baseMetadata.merging(options.metadata) { _, new in new }
+        let timeoutMilliseconds = options.timeout.map {
+            UInt64(max(1, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000))
+        } ?? 0
         let callID = state.withLock { state in
             defer { state.nextCallID += 1 }
             return state.nextCallID
@@ -154,12 +174,22 @@ public final class RPCClient: Sendable {
         }
     }
 
+    /// Ends call `callID` with `DEADLINE_EXCEEDED` when `timeout` passes first.
+    private func scheduleDeadline(_ timeout: Duration?, callID: UInt64) -> Scheduled<Void>? {
+        guard let timeout else { return nil }
+        let (seconds, attoseconds) = timeout.components
+        let amount = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        return eventLoop.scheduleTask(in: amount) { [weak self] in
+            self?.abandon(callID, with: RPCError(.deadlineExceeded, "deadline of \(timeout) exceeded"))
+        }
+    }
+
     /// Forgets a call the caller no longer waits for, telling the server to stop it.
     private func abandon(_ callID: UInt64, with error: any Error) {
         guard let pending = state.withLock({ $0.pending.removeValue(forKey: callID) }) else { return }
-        outgoing.yield(.cancel(callID: callID))
+        control.yield(.cancel(callID: callID))
         switch pending {
-        case .unary(let continuation): continuation.resume(throwing: error)
+        case .unary(let slot): slot.resolve(.failure(error))
         case .stream(let continuation): continuation.finish(throwing: error)
         }
     }
@@ -174,47 +204,34 @@ public final class RPCClient: Sendable {
             connectionEnded(RPCError(status: frame.status))
         case .end:
             switch state.withLock({ $0.pending.removeValue(forKey: frame.callID) }) {
-            case .unary(let continuation): continuation.resume(returning: frame)
+            case .unary(let slot): slot.resolve(.success(frame))
             case .stream(let continuation):
                 continuation.yield(frame)
                 continuation.finish()
             case nil: break
             }
         case .goaway:
-            state.withLock { $0.refusal = RPCError(.unavailable, "server is shutting down") }
+            state.withLock { $0.refusal = $0.refusal ?? Self.goingAway }
         default:
             break
         }
     }
 
+    private static let goingAway = RPCError(.unavailable, "server is shutting down")
+
     private func connectionEnded(_ error: RPCError) {
         let pending = state.withLock { state in
-            if state.refusal == nil || state.refusal?.message == "server is shutting down" { state.refusal = error }
+            if state.refusal == nil || state.refusal == Self.goingAway { state.refusal = error }
             defer { state.pending.removeAll() }
             return state.pending.values
         }
         for entry in pending {
             switch entry {
-            case .unary(let continuation): continuation.resume(throwing: error)
+            case .unary(let slot): slot.resolve(.failure(error))
             case .stream(let continuation): continuation.finish(throwing: error)
             }
         }
-        outgoing.finish()
-    }
-
-    private func withDeadline<T: Sendable>(
-        _ timeout: Duration?, callID: UInt64, _ body: @escaping @Sendable () async throws -> T
-    ) async throws -> T {
-        guard let timeout else { return try await body() }
-        return try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw RPCError(.deadlineExceeded, "deadline of \(timeout) exceeded")
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        control.finish()
     }
 
     // MARK: - Connecting
@@ -272,6 +289,16 @@ public final class RPCClient: Sendable {
         }
         return channel
     }
+}
+
+/// Says what a TLS alert after the handshake means; mostly: the server refused the client's certificate.
+func describeTLSFailure(_ error: NIOSSLError) -> String {
+    let text = "\(error)"
+    if text.contains("CERTIFICATE_REQUIRED") { return "the server requires a client certificate (mTLS) and none was given (\(text))" }
+    if text.contains("UNKNOWN_CA") || text.contains("BAD_CERTIFICATE") || text.contains("CERTIFICATE_UNKNOWN") {
+        return "the server did not accept this client's certificate (\(text))"
+    }
+    return text
 }
 
 /// Turns low-level errors into one readable line.

@@ -13,8 +13,7 @@ public struct CallContext: Sendable {
     public let principal: Principal
     /// When the call's time budget runs out, if it has one.
     public let deadline: ContinuousClock.Instant?
-    /// A logger carrying `rpc.method` and `rpc.call_id`.
-    public let logger: Logger
+    private let baseLogger: Logger
 
     /// Creates a context; the server does this for every call.
     public init(
@@ -26,7 +25,15 @@ public struct CallContext: Sendable {
         self.metadata = metadata
         self.principal = principal
         self.deadline = deadline
-        self.logger = logger
+        self.baseLogger = logger
+    }
+
+    /// A logger carrying `rpc.method` and `rpc.call_id` (made on use: most calls never log).
+    public var logger: Logger {
+        var logger = baseLogger
+        logger[metadataKey: "rpc.method"] = "\(method.fullName)"
+        logger[metadataKey: "rpc.call_id"] = "\(callID)"
+        return logger
     }
 
     /// The call's default namespace from its metadata, if it named one.

@@ -4,14 +4,29 @@ import Foundation
 import Logging
 import NIOCore
 
-/// Serves one client connection: reads frames, runs each call in its own child task, answers
-/// CANCEL, enforces deadlines and the per-connection cap, and drains on shutdown.
+/// Serves one client connection: reads frames, runs each call as its own task, answers CANCEL,
+/// enforces deadlines and the per-connection cap, and drains on shutdown.
+///
+/// Each call is a child task of the connection's task group, so no call outlives its connection.
+/// Its handler runs in a `Task` of its own whose handle is kept in ``OpenCalls``, because CANCEL,
+/// a deadline or a drain must cancel that one handler; the child task, which is not cancelled,
+/// then writes the call's END frame (a cancelled task could not write it).
 struct ConnectionHandler: Sendable {
     let router: MethodRouter
     let authenticator: any CallAuthenticator
     let configuration: RPCServer.Configuration
     let statistics: ServerStatistics
     let logger: Logger
+
+    /// Per-connection state shared by the reader and the call tasks.
+    private struct Connection: Sendable {
+        let calls: LockedValue<OpenCalls>
+        let sink: FrameSink
+        let channel: any Channel
+        /// Yields when a draining connection's last call has closed.
+        let drained: AsyncStream<Void>
+        let drainedContinuation: AsyncStream<Void>.Continuation
+    }
 
     /// Runs until the peer closes, a protocol error, or the end of a drain that `drainRequests` starts.
     func serve(_ connection: NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>, drainRequests: AsyncStream<Void>) async {
@@ -20,36 +35,22 @@ struct ConnectionHandler: Sendable {
         let channel = connection.channel
         do {
             try await connection.executeThenClose { inbound, outbound in
-                let sink = FrameSink(writer: outbound)
-                let calls = LockedValue(OpenCalls(limit: configuration.maximumCallsPerConnection))
-                let (callsDrained, drainedContinuation) = AsyncStream.makeStream(of: Void.self)
-                let closeIfDrained: @Sendable (Bool) -> Void = { drained in
-                    if drained { drainedContinuation.yield() }
-                }
+                let (drained, drainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+                let state = Connection(
+                    calls: LockedValue(OpenCalls(limit: configuration.maximumCallsPerConnection)),
+                    sink: FrameSink(writer: outbound), channel: channel,
+                    drained: drained, drainedContinuation: drainedContinuation)
 
                 await withDiscardingTaskGroup { group in
                     group.addTask {
                         for await _ in drainRequests {
-                            await drain(calls: calls, sink: sink, drained: callsDrained, closeIfDrained: closeIfDrained)
+                            await drain(state)
                             channel.close(promise: nil)
                             return
                         }
                     }
-                    do {
-                        for try await frame in inbound {
-                            if let problem = dispatch(frame, calls: calls, sink: sink, group: &group, closeIfDrained: closeIfDrained) {
-                                await sink.sendIgnoringFailure(.end(callID: 0, error: problem))
-                                logger.debug("closing connection after protocol error", metadata: ["rpc.error": "\(problem.message)"])
-                                break
-                            }
-                        }
-                    } catch let error as FrameError {
-                        await sink.sendIgnoringFailure(.end(callID: 0, error: error.status))
-                        logger.debug("closing connection after framing error", metadata: ["rpc.error": "\(error)"])
-                    } catch {
-                        logger.debug("connection read failed", metadata: ["rpc.error": "\(error)"])
-                    }
-                    calls.withLock { $0.stopAll(.connectionClosed) }
+                    await readFrames(inbound, state, group: &group)
+                    for task in state.calls.withLock({ $0.stopAll(.connectionClosed) }) { task.cancel() }
                     group.cancelAll()
                 }
             }
@@ -58,143 +59,143 @@ struct ConnectionHandler: Sendable {
         }
     }
 
+    /// Reads and dispatches frames until the peer closes or breaks the protocol.
+    private func readFrames(
+        _ inbound: NIOAsyncChannelInboundStream<Dms_V1_Frame>, _ state: Connection, group: inout DiscardingTaskGroup
+    ) async {
+        do {
+            for try await frame in inbound {
+                if let problem = await dispatch(frame, state, group: &group) {
+                    await state.sink.sendIgnoringFailure(.end(callID: 0, error: problem))
+                    logger.debug("closing connection after protocol error", metadata: ["rpc.error": "\(problem.message)"])
+                    return
+                }
+            }
+        } catch let error as FrameError {
+            await state.sink.sendIgnoringFailure(.end(callID: 0, error: error.status))
+            logger.debug("closing connection after framing error", metadata: ["rpc.error": "\(error)"])
+        } catch {
+            logger.debug("connection read failed", metadata: ["rpc.error": "\(error)"])
+        }
+    }
+
     /// Acts on one inbound frame. Returns a status when the frame breaks the protocol.
-    private func dispatch(
-        _ frame: Dms_V1_Frame, calls: LockedValue<OpenCalls>, sink: FrameSink,
-        group: inout DiscardingTaskGroup, closeIfDrained: @escaping @Sendable (Bool) -> Void
-    ) -> RPCError? {
+    private func dispatch(_ frame: Dms_V1_Frame, _ state: Connection, group: inout DiscardingTaskGroup) async -> RPCError? {
         switch frame.type {
         case .request:
-            let route = router.route(for: frame.method)
-            let (stop, stopContinuation) = AsyncStream.makeStream(of: OpenCalls.StopReason.self)
-            let refusal = calls.withLock {
-                $0.open(frame.callID, kind: route?.descriptor.kind ?? .unary, stop: stopContinuation)
-            }
-            switch refusal {
-            case .zeroCallID:
-                return RPCError(.invalidArgument, "REQUEST with call_id 0")
-            case .duplicateCallID:
-                return RPCError(.invalidArgument, "REQUEST reuses call_id \(frame.callID), which is still open")
-            case .tooManyCalls(let limit):
-                let frame = Dms_V1_Frame.end(
-                    callID: frame.callID,
-                    error: RPCError(.resourceExhausted, "too many calls in flight on this connection (limit \(limit))"))
-                group.addTask { await sink.sendIgnoringFailure(frame) }
-                return nil
-            case .draining:
-                let frame = Dms_V1_Frame.end(callID: frame.callID, error: RPCError(.unavailable, "server is shutting down"))
-                group.addTask { await sink.sendIgnoringFailure(frame) }
-                return nil
-            case nil:
-                break
-            }
-            let received = ContinuousClock.now
-            group.addTask {
-                statistics.callStarted()
-                let end = await runCall(frame, route: route, received: received, stop: stop, sink: sink)
-                if let end { await sink.sendIgnoringFailure(end) }
-                statistics.callEnded()
-                closeIfDrained(calls.withLock { $0.close(frame.callID) })
-            }
-            return nil
+            return await open(frame, state, group: &group)
         case .cancel:
-            _ = calls.withLock { $0.cancel(frame.callID) }
+            state.calls.withLock { $0.stop(frame.callID, .cancelledByClient) }?.cancel()
             return nil
         default:
             return RPCError(.invalidArgument, "a client may not send frames of type \(frame.type)")
         }
     }
 
-    /// Runs one call to its END frame; nil when the connection is gone and nothing should be sent.
-    private func runCall(
-        _ request: Dms_V1_Frame, route: MethodRouter.Route?, received: ContinuousClock.Instant,
-        stop: AsyncStream<OpenCalls.StopReason>, sink: FrameSink
-    ) async -> Dms_V1_Frame? {
+    /// Opens the call of a REQUEST frame and starts its task.
+    private func open(_ request: Dms_V1_Frame, _ state: Connection, group: inout DiscardingTaskGroup) async -> RPCError? {
         let callID = request.callID
-        guard let route else {
-            return .end(callID: callID, error: RPCError(.unimplemented, "unknown method \(request.method)"))
+        guard let route = router.route(for: request.method) else {
+            if callID == 0 { return RPCError(.invalidArgument, "REQUEST with call_id 0") }
+            await state.sink.sendIgnoringFailure(
+                .end(callID: callID, error: RPCError(.unimplemented, "unknown method \(request.method)")))
+            return nil
         }
-        let timeout: Duration? = request.timeoutMs > 0 ? .milliseconds(Int64(clamping: request.timeoutMs)) : nil
-        var callLogger = self.logger
-        callLogger[metadataKey: "rpc.method"] = "\(request.method)"
-        callLogger[metadataKey: "rpc.call_id"] = "\(callID)"
-        let logger = callLogger
+        switch state.calls.withLock({ $0.open(callID, kind: route.descriptor.kind) }) {
+        case .zeroCallID:
+            return RPCError(.invalidArgument, "REQUEST with call_id 0")
+        case .duplicateCallID:
+            return RPCError(.invalidArgument, "REQUEST reuses call_id \(callID), which is still open")
+        case .tooManyCalls(let limit):
+            await state.sink.sendIgnoringFailure(
+                .end(callID: callID, error: RPCError(.resourceExhausted, "too many calls in flight on this connection (limit \(limit))")))
+            return nil
+        case .draining:
+            await state.sink.sendIgnoringFailure(.end(callID: callID, error: RPCError(.unavailable, "server is shutting down")))
+            return nil
+        case nil:
+            break
+        }
 
-        return await withTaskGroup(of: Dms_V1_Frame??.self) { group in
-            group.addTask {
-                await invoke(route, request: request, deadline: timeout.map { received + $0 }, logger: logger, sink: sink)
+        statistics.callStarted()
+        let received = NIODeadline.now()
+        let handler = Task { await invoke(route, request: request, state: state) }
+        state.calls.withLock { $0.attach(callID, task: handler) }?.cancel()
+        group.addTask {
+            let outcome = await handler.value
+            let closing = state.calls.withLock { $0.close(callID) }
+            closing.deadline?.cancel()
+            statistics.callEnded()
+            if let end = Self.endFrame(callID: callID, outcome: outcome, stopReason: closing.stopReason, timeout: request.timeoutMs) {
+                await state.sink.sendIgnoringFailure(end)
             }
-            group.addTask {
-                for await reason in stop {
-                    switch reason {
-                    case .cancelledByClient:
-                        return .some(.end(callID: callID, error: RPCError(.cancelled, "call cancelled by the client")))
-                    case .draining:
-                        return .some(.end(callID: callID, error: RPCError(.unavailable, "server is shutting down")))
-                    case .connectionClosed:
-                        return .some(nil)
-                    }
-                }
-                return nil  // finished without a reason: the call is over
+            if closing.drained { state.drainedContinuation.yield() }
+        }
+        if request.timeoutMs > 0 {
+            let calls = state.calls
+            let timer = state.channel.eventLoop.scheduleTask(
+                deadline: received + .milliseconds(Int64(clamping: request.timeoutMs))
+            ) {
+                let task = calls.withLock { $0.stop(callID, .deadlineExceeded) }
+                task?.cancel()
             }
-            if let timeout {
-                group.addTask {
-                    do {
-                        try await Task.sleep(until: received + timeout, clock: .continuous)
-                    } catch {
-                        return nil
-                    }
-                    let milliseconds = request.timeoutMs
-                    return .some(.end(callID: callID, error: RPCError(.deadlineExceeded, "deadline of \(milliseconds) ms exceeded")))
-                }
-            }
-            var outcome: Dms_V1_Frame?? = nil
-            while let next = await group.next() {
-                if let decided = next {
-                    outcome = decided
-                    break
-                }
-            }
-            group.cancelAll()
-            return outcome ?? nil
+            state.calls.withLock { $0.attach(callID, deadline: timer) }?.cancel()
+        }
+        return nil
+    }
+
+    /// The END frame of a finished call: the handler's own outcome, unless the call was stopped.
+    static func endFrame(
+        callID: UInt64, outcome: Dms_V1_Frame, stopReason: OpenCalls.StopReason?, timeout: UInt64
+    ) -> Dms_V1_Frame? {
+        switch stopReason {
+        case nil: outcome
+        case .cancelledByClient: .end(callID: callID, error: RPCError(.cancelled, "call cancelled by the client"))
+        case .draining: .end(callID: callID, error: RPCError(.unavailable, "server is shutting down"))
+        case .deadlineExceeded: .end(callID: callID, error: RPCError(.deadlineExceeded, "deadline of \(timeout) ms exceeded"))
+        case .connectionClosed: nil
         }
     }
 
     /// Authenticates and runs the handler, turning whatever it throws into a status.
-    private func invoke(
-        _ route: MethodRouter.Route, request: Dms_V1_Frame, deadline: ContinuousClock.Instant?, logger: Logger, sink: FrameSink
-    ) async -> Dms_V1_Frame {
+    private func invoke(_ route: MethodRouter.Route, request: Dms_V1_Frame, state: Connection) async -> Dms_V1_Frame {
         let callID = request.callID
         do {
             let principal = try await authenticator.authenticate(method: route.descriptor, metadata: request.metadata)
             var metadata = request.metadata
             metadata.removeValue(forKey: MetadataKey.authorization)
+            let deadline: ContinuousClock.Instant? =
+                request.timeoutMs > 0 ? .now + .milliseconds(Int64(clamping: request.timeoutMs)) : nil
             let context = CallContext(
                 callID: callID, method: route.descriptor, metadata: metadata, principal: principal,
                 deadline: deadline, logger: logger)
-            let response = try await route.run(request.payload, context, sink)
+            let response = try await route.run(request.payload, context, state.sink)
             return .end(callID: callID, payload: response ?? Data())
         } catch let error as any RPCErrorConvertible {
             return .end(callID: callID, error: error.rpcError)
         } catch is CancellationError {
             return .end(callID: callID, error: RPCError(.cancelled, "call cancelled"))
         } catch {
-            logger.error("handler failed", metadata: ["rpc.error": "\(String(reflecting: type(of: error)))"])
+            logger.error(
+                "handler failed",
+                metadata: [
+                    "rpc.method": "\(request.method)", "rpc.call_id": "\(callID)",
+                    "rpc.error": "\(String(reflecting: type(of: error)))",
+                ])
             return .end(callID: callID, error: RPCError(.internal, "internal error (call \(callID))"))
         }
     }
 
     /// Sends GOAWAY, ends the streams, and waits for unary calls up to the drain timeout.
-    private func drain(
-        calls: LockedValue<OpenCalls>, sink: FrameSink, drained: AsyncStream<Void>,
-        closeIfDrained: @Sendable (Bool) -> Void
-    ) async {
-        await sink.sendIgnoringFailure(.goAway)
-        closeIfDrained(calls.withLock { $0.beginDrain() })
+    private func drain(_ state: Connection) async {
+        await state.sink.sendIgnoringFailure(.goAway)
+        let (cancel, empty) = state.calls.withLock { $0.beginDrain() }
+        for task in cancel { task.cancel() }
+        if empty { return }
         let timeout = configuration.drainTimeout
         let finished = await withTaskGroup(of: Bool.self) { group in
             group.addTask {
-                for await _ in drained { return true }
+                for await _ in state.drained { return true }
                 return false
             }
             group.addTask {
@@ -206,7 +207,8 @@ struct ConnectionHandler: Sendable {
             return first
         }
         if !finished {
-            calls.withLock { $0.stopAll(.draining) }
+            // Past the drain timeout: stop what is left; the connection closes right after.
+            for task in state.calls.withLock({ $0.stopAll(.draining) }) { task.cancel() }
         }
     }
 }

@@ -119,8 +119,7 @@ public final class RPCServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(NIOSSLServerHandler(context: tlsContext))
-                    try pipeline.addHandler(HandshakeTimeoutHandler(timeout: handshakeTimeout))
-                    try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try pipeline.addHandler(HandshakeTimeoutHandler(timeout: handshakeTimeout, idleTimeout: idleTimeout))
                     try pipeline.addHandler(
                         ByteToMessageHandler(FrameDecoder(maximumFrameBytes: configuration.maximumFrameBytes)))
                     try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))

@@ -45,7 +45,12 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
         if length == 0 { return .some(nil) }
         let body = buffer.readSlice(length: Int(length))!
         do {
-            return .some(try Dms_V1_Frame(serializedBytes: Data(body.readableBytesView)))
+            // Parse straight from the buffer's storage: no copy of the body before decoding.
+            return .some(
+                try body.withUnsafeReadableBytes { bytes in
+                    try Dms_V1_Frame(
+                        serializedBytes: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none))
+                })
         } catch {
             throw FrameError(.malformedFrame)
         }

@@ -1,146 +1,141 @@
+import DMSProto
 import DMSWire
 import Testing
 
 @testable import DMSRPCServer
 
-/// The per-connection call table, driven without any I/O.
+/// The per-connection call table, driven without any I/O: which calls open, which task each
+/// decision hands back to cancel, and how each call ends.
 @Suite struct OpenCallsTests {
-    /// One opened call and what its handler is told.
-    struct Probe {
-        let stream: AsyncStream<OpenCalls.StopReason>
-        let continuation: AsyncStream<OpenCalls.StopReason>.Continuation
-
-        init() { (stream, continuation) = AsyncStream.makeStream(of: OpenCalls.StopReason.self) }
-
-        /// Everything yielded; call once the call has been closed (which finishes the stream).
-        func received() async -> [OpenCalls.StopReason] {
-            var reasons: [OpenCalls.StopReason] = []
-            for await reason in stream { reasons.append(reason) }
-            return reasons
+    /// A task that runs until cancelled, standing in for a call's handler.
+    static func handlerTask() -> OpenCalls.HandlerTask {
+        Task {
+            while !Task.isCancelled { try? await Task.sleep(for: .seconds(60)) }
+            return .end(callID: 1)
         }
     }
 
     @Test func opensCallsUpToTheLimitAndRefusesTheNext() {
         var calls = OpenCalls(limit: 2)
-        #expect(calls.open(1, kind: .unary, stop: Probe().continuation) == nil)
-        #expect(calls.open(2, kind: .serverStreaming, stop: Probe().continuation) == nil)
+        #expect(calls.open(1, kind: .unary) == nil)
+        #expect(calls.open(2, kind: .serverStreaming) == nil)
         #expect(calls.count == 2)
-        #expect(calls.open(3, kind: .unary, stop: Probe().continuation) == .tooManyCalls(limit: 2))
+        #expect(calls.open(3, kind: .unary) == .tooManyCalls(limit: 2))
         #expect(calls.count == 2)
         _ = calls.close(1)
-        #expect(calls.open(3, kind: .unary, stop: Probe().continuation) == nil)
+        #expect(calls.open(3, kind: .unary) == nil)
     }
 
-    @Test func refusesCallIDZero() {
+    @Test func refusesCallIDZeroAndIDsStillOpen() {
         var calls = OpenCalls(limit: 10)
-        #expect(calls.open(0, kind: .unary, stop: Probe().continuation) == .zeroCallID)
-        #expect(calls.count == 0)
-    }
-
-    @Test func refusesAnIDThatIsStillOpenButAcceptsItAfterClose() {
-        var calls = OpenCalls(limit: 10)
-        #expect(calls.open(7, kind: .unary, stop: Probe().continuation) == nil)
-        #expect(calls.open(7, kind: .serverStreaming, stop: Probe().continuation) == .duplicateCallID)
+        #expect(calls.open(0, kind: .unary) == .zeroCallID)
+        #expect(calls.open(7, kind: .unary) == nil)
+        #expect(calls.open(7, kind: .serverStreaming) == .duplicateCallID)
         #expect(calls.count == 1)
         _ = calls.close(7)
-        #expect(calls.open(7, kind: .unary, stop: Probe().continuation) == nil)
+        #expect(calls.open(7, kind: .unary) == nil)
     }
 
     @Test func protocolErrorsWinOverCapAndDrainRefusals() {
         var calls = OpenCalls(limit: 1)
-        #expect(calls.open(1, kind: .unary, stop: Probe().continuation) == nil)
-        // At the cap: a duplicate or zero id is still a protocol error, not a cap refusal.
-        #expect(calls.open(1, kind: .unary, stop: Probe().continuation) == .duplicateCallID)
-        #expect(calls.open(0, kind: .unary, stop: Probe().continuation) == .zeroCallID)
+        #expect(calls.open(1, kind: .unary) == nil)
+        #expect(calls.open(1, kind: .unary) == .duplicateCallID)
+        #expect(calls.open(0, kind: .unary) == .zeroCallID)
         _ = calls.beginDrain()
-        #expect(calls.open(1, kind: .unary, stop: Probe().continuation) == .duplicateCallID)
-        #expect(calls.open(0, kind: .unary, stop: Probe().continuation) == .zeroCallID)
+        #expect(calls.open(1, kind: .unary) == .duplicateCallID)
+        #expect(calls.open(2, kind: .unary) == .draining)
     }
 
-    @Test func refusesNewCallsWhileDraining() {
+    @Test func stopHandsBackTheTaskOnceAndTheFirstReasonDecidesTheEnd() {
         var calls = OpenCalls(limit: 10)
-        #expect(!calls.isDraining)
-        _ = calls.beginDrain()
-        #expect(calls.isDraining)
-        #expect(calls.open(1, kind: .unary, stop: Probe().continuation) == .draining)
-        #expect(calls.count == 0)
+        let task = Self.handlerTask()
+        defer { task.cancel() }
+        #expect(calls.open(1, kind: .unary) == nil)
+        #expect(calls.attach(1, task: task) == nil)
+        #expect(calls.stop(1, .deadlineExceeded) == task)
+        #expect(calls.stop(1, .cancelledByClient) == nil)
+        let closing = calls.close(1)
+        #expect(closing.stopReason == .deadlineExceeded)
+        #expect(closing.empty)
+        #expect(!closing.drained)
     }
 
-    @Test func drainStopsStreamsButLetsUnaryCallsRunOn() async {
+    @Test func aCallStoppedBeforeItsTaskIsAttachedHasItCancelledOnAttach() {
         var calls = OpenCalls(limit: 10)
-        let unary = Probe()
-        let stream = Probe()
-        #expect(calls.open(1, kind: .unary, stop: unary.continuation) == nil)
-        #expect(calls.open(2, kind: .serverStreaming, stop: stream.continuation) == nil)
-        #expect(calls.beginDrain() == false)
-        _ = calls.close(1)
-        _ = calls.close(2)
-        #expect(await unary.received() == [])
-        #expect(await stream.received() == [.draining])
+        let task = Self.handlerTask()
+        defer { task.cancel() }
+        #expect(calls.open(4, kind: .unary) == nil)
+        #expect(calls.stop(4, .cancelledByClient) == nil)
+        #expect(calls.attach(4, task: task) == task)
+        #expect(calls.close(4).stopReason == .cancelledByClient)
+    }
+
+    @Test func aCallThatFinishedNormallyEndsWithItsOwnOutcome() {
+        var calls = OpenCalls(limit: 10)
+        #expect(calls.open(9, kind: .serverStreaming) == nil)
+        #expect(calls.close(9).stopReason == nil)
+        #expect(calls.stop(9, .cancelledByClient) == nil)
+    }
+
+    @Test(arguments: [UInt64(0), 5, .max])
+    func stoppingAnUnknownCallDoesNothing(id: UInt64) {
+        var calls = OpenCalls(limit: 10)
+        #expect(calls.open(1, kind: .unary) == nil)
+        #expect(calls.stop(id, .cancelledByClient) == nil)
+        #expect(calls.count == 1)
+    }
+
+    @Test func drainStopsStreamsButLetsUnaryCallsRunOn() {
+        var calls = OpenCalls(limit: 10)
+        let unary = Self.handlerTask()
+        let stream = Self.handlerTask()
+        defer {
+            unary.cancel()
+            stream.cancel()
+        }
+        #expect(calls.open(1, kind: .unary) == nil)
+        #expect(calls.open(2, kind: .serverStreaming) == nil)
+        _ = calls.attach(1, task: unary)
+        _ = calls.attach(2, task: stream)
+        let (cancel, empty) = calls.beginDrain()
+        #expect(cancel == [stream])
+        #expect(!empty)
+        #expect(calls.close(2).stopReason == .draining)
+        let last = calls.close(1)
+        #expect(last.stopReason == nil)
+        #expect(last.drained)
+        #expect(last.empty)
     }
 
     @Test func beginDrainReportsWhetherTheConnectionIsAlreadyIdle() {
         var idle = OpenCalls(limit: 10)
-        #expect(idle.beginDrain() == true)
+        #expect(idle.beginDrain().empty)
         var busy = OpenCalls(limit: 10)
-        _ = busy.open(1, kind: .unary, stop: Probe().continuation)
-        #expect(busy.beginDrain() == false)
+        #expect(busy.open(1, kind: .unary) == nil)
+        #expect(!busy.beginDrain().empty)
     }
 
-    @Test func closeReportsTrueOnlyWhenDrainingAndEmpty() {
+    @Test(arguments: [OpenCalls.StopReason.connectionClosed, .draining, .cancelledByClient, .deadlineExceeded])
+    func stopAllStopsEveryCallWithTheReason(reason: OpenCalls.StopReason) {
         var calls = OpenCalls(limit: 10)
-        _ = calls.open(1, kind: .unary, stop: Probe().continuation)
-        _ = calls.open(2, kind: .unary, stop: Probe().continuation)
-        _ = calls.open(3, kind: .unary, stop: Probe().continuation)
-        #expect(calls.close(1) == false, "not draining")
-        _ = calls.beginDrain()
-        #expect(calls.close(2) == false, "call 3 is still open")
-        #expect(calls.close(3) == true)
-        #expect(calls.count == 0)
-    }
-
-    @Test func closeFinishesTheCallsStopStream() async {
-        var calls = OpenCalls(limit: 10)
-        let probe = Probe()
-        _ = calls.open(4, kind: .serverStreaming, stop: probe.continuation)
-        _ = calls.close(4)
-        // Would hang if close did not finish the stream.
-        #expect(await probe.received() == [])
-        #expect(calls.cancel(4) == false)
-    }
-
-    @Test func cancelTellsOnlyThatCall() async {
-        var calls = OpenCalls(limit: 10)
-        let first = Probe()
-        let second = Probe()
-        _ = calls.open(1, kind: .unary, stop: first.continuation)
-        _ = calls.open(2, kind: .serverStreaming, stop: second.continuation)
-        #expect(calls.cancel(2) == true)
-        _ = calls.close(1)
-        _ = calls.close(2)
-        #expect(await first.received() == [])
-        #expect(await second.received() == [.cancelledByClient])
-    }
-
-    @Test(arguments: [UInt64(0), 5, .max])
-    func cancelOfAnUnknownCallReturnsFalse(id: UInt64) {
-        var calls = OpenCalls(limit: 10)
-        _ = calls.open(1, kind: .unary, stop: Probe().continuation)
-        #expect(calls.cancel(id) == false)
-        #expect(calls.count == 1)
-    }
-
-    @Test(arguments: [OpenCalls.StopReason.connectionClosed, .draining, .cancelledByClient])
-    func stopAllTellsEveryCallTheReason(reason: OpenCalls.StopReason) async {
-        var calls = OpenCalls(limit: 10)
-        let probes = [Probe(), Probe(), Probe()]
-        for (index, probe) in probes.enumerated() {
-            _ = calls.open(UInt64(index + 1), kind: index == 0 ? .unary : .serverStreaming, stop: probe.continuation)
+        let tasks = (1...3).map { _ in Self.handlerTask() }
+        defer { tasks.forEach { $0.cancel() } }
+        for (index, task) in tasks.enumerated() {
+            #expect(calls.open(UInt64(index + 1), kind: index == 0 ? .unary : .serverStreaming) == nil)
+            _ = calls.attach(UInt64(index + 1), task: task)
         }
-        calls.stopAll(reason)
-        for index in probes.indices { _ = calls.close(UInt64(index + 1)) }
-        for probe in probes {
-            #expect(await probe.received() == [reason])
-        }
+        #expect(Set(calls.stopAll(reason)) == Set(tasks))
+        for id in 1...3 { #expect(calls.close(UInt64(id)).stopReason == reason) }
+    }
+
+    @Test func endFramesFollowTheStopReason() {
+        let outcome = Dms_V1_Frame.end(callID: 3)
+        #expect(ConnectionHandler.endFrame(callID: 3, outcome: outcome, stopReason: nil, timeout: 0) == outcome)
+        #expect(ConnectionHandler.endFrame(callID: 3, outcome: outcome, stopReason: .cancelledByClient, timeout: 0)?.status.code == .cancelled)
+        #expect(ConnectionHandler.endFrame(callID: 3, outcome: outcome, stopReason: .draining, timeout: 0)?.status.code == .unavailable)
+        let deadline = ConnectionHandler.endFrame(callID: 3, outcome: outcome, stopReason: .deadlineExceeded, timeout: 150)
+        #expect(deadline?.status.code == .deadlineExceeded)
+        #expect(deadline?.status.message == "deadline of 150 ms exceeded")
+        #expect(ConnectionHandler.endFrame(callID: 3, outcome: outcome, stopReason: .connectionClosed, timeout: 0) == nil)
     }
 }

@@ -4,13 +4,20 @@ import NIOTLS
 
 /// Closes a connection whose TLS handshake has not completed in time, so a client that connects
 /// and says nothing (or speaks plaintext slowly) does not hold a socket forever.
+///
+/// Once the handshake completes it puts the idle timer (an `IdleStateHandler`) in its own place,
+/// so that a slow handshake is judged by the handshake timeout alone, never by the idle timeout.
 final class HandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
 
     private let timeout: TimeAmount
+    private let idleTimeout: TimeAmount
     private var timer: Scheduled<Void>?
 
-    init(timeout: TimeAmount) { self.timeout = timeout }
+    init(timeout: TimeAmount, idleTimeout: TimeAmount) {
+        self.timeout = timeout
+        self.idleTimeout = idleTimeout
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { arm(context) }
@@ -25,7 +32,9 @@ final class HandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannelHand
         if case .handshakeCompleted = event as? TLSUserEvent {
             timer?.cancel()
             timer = nil
-            context.pipeline.syncOperations.removeHandler(self, promise: nil)
+            let pipeline = context.pipeline.syncOperations
+            try? pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout), position: .after(self))
+            pipeline.removeHandler(self, promise: nil)
         }
         context.fireUserInboundEventTriggered(event)
     }
