@@ -108,9 +108,8 @@ import Testing
             let first = try await DaemonProcess(root: root)
             let token = try first.adminToken
             let ca = try String(contentsOfFile: first.caFile, encoding: .utf8)
-            #expect(first.terminate() == 0)
+            #expect(await first.stop() == 0)
             let second = try await DaemonProcess(root: root)
-            defer { second.kill() }
             #expect(try second.adminToken == token)
             #expect(try String(contentsOfFile: second.caFile, encoding: .utf8) == ca)
             let response = try await RPCClient.withConnection(try second.clientConfiguration()) { client in
@@ -123,6 +122,7 @@ import Testing
             }
             #expect(response == 1)
             #expect(!second.log.contains("created the bootstrap admin token"))
+            #expect(await second.stop() == 0)
         }
     }
 }

@@ -51,10 +51,14 @@ public final class DaemonProcess: @unchecked Sendable {
     ) async throws -> T {
         try await withTemporaryDirectory { root in
             let daemon = try await DaemonProcess(root: root, arguments: arguments, environment: environment)
-            defer { daemon.kill() }
-            let result = try await body(daemon)
-            _ = daemon.terminate()
-            return result
+            do {
+                let result = try await body(daemon)
+                await daemon.stop()
+                return result
+            } catch {
+                await daemon.stop(signal: SIGKILL)
+                throw error
+            }
         }
     }
 
@@ -74,6 +78,15 @@ public final class DaemonProcess: @unchecked Sendable {
         case .some(let explicit): explicit
         }
         return RPCClient.Configuration(host: host ?? self.host, port: port, caFile: caFile, token: resolvedToken)
+    }
+
+    /// Sends `signal` (SIGTERM: a graceful stop) and waits for the exit without blocking a
+    /// cooperative thread; returns the exit status.
+    @discardableResult
+    public func stop(signal: Int32 = SIGTERM) async -> Int32 {
+        if process.isRunning { Foundation.kill(process.processIdentifier, signal) }
+        await waitForExit(process)
+        return process.terminationStatus
     }
 
     /// Sends SIGTERM and waits for the exit; returns the exit status.
