@@ -13,10 +13,8 @@ import Synchronization
 /// runs the body, and closes the connection whatever happens.
 public final class RPCClient: Sendable {
     private let configuration: Configuration
-    private let outbound: NIOAsyncChannelOutboundWriter<Dms_V1_Frame>
-    /// Frames sent from places that cannot await (stream openings, cancellation handlers, timers),
-    /// written in order by one task.
-    private let control: AsyncStream<Dms_V1_Frame>.Continuation
+    /// Every frame the client sends, written in batches by one task.
+    private let queue: OutboundFrameQueue
     private let eventLoop: any EventLoop
     private let baseMetadata: [String: String]
     private let state = Mutex(State())
@@ -33,13 +31,9 @@ public final class RPCClient: Sendable {
         var refusal: RPCError?
     }
 
-    private init(
-        configuration: Configuration, outbound: NIOAsyncChannelOutboundWriter<Dms_V1_Frame>,
-        control: AsyncStream<Dms_V1_Frame>.Continuation, eventLoop: any EventLoop
-    ) {
+    private init(configuration: Configuration, queue: OutboundFrameQueue, eventLoop: any EventLoop) {
         self.configuration = configuration
-        self.outbound = outbound
-        self.control = control
+        self.queue = queue
         self.eventLoop = eventLoop
         var metadata: [String: String] = [MetadataKey.client: "dms-swift-client/\(DMSClientVersion.current)"]
         if let token = configuration.token { metadata[MetadataKey.authorization] = "Bearer \(token)" }
@@ -62,15 +56,11 @@ public final class RPCClient: Sendable {
     ) async throws -> Result {
         let channel = try await connect(configuration, eventLoopGroup: eventLoopGroup)
         let eventLoop = channel.channel.eventLoop
-        let (controlFrames, control) = AsyncStream.makeStream(of: Dms_V1_Frame.self)
+        let queue = OutboundFrameQueue()
         return try await channel.executeThenClose { inbound, outbound in
-            let client = RPCClient(configuration: configuration, outbound: outbound, control: control, eventLoop: eventLoop)
+            let client = RPCClient(configuration: configuration, queue: queue, eventLoop: eventLoop)
             return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await frame in controlFrames {
-                        try await outbound.write(frame)
-                    }
-                }
+                group.addTask { await queue.run(writingTo: outbound) }
                 group.addTask {
                     var ending = RPCError(.unavailable, "connection closed by the server")
                     do {
@@ -84,7 +74,10 @@ public final class RPCClient: Sendable {
                     }
                     client.connectionEnded(ending)
                 }
-                defer { group.cancelAll() }
+                defer {
+                    queue.finish()
+                    group.cancelAll()
+                }
                 return try await body(client)
             }
         }
@@ -105,9 +98,9 @@ public final class RPCClient: Sendable {
         let slot = ResponseSlot()
         if let refusal = register(callID, .unary(slot)) { throw refusal }
         let end: Dms_V1_Frame = try await withTaskCancellationHandler {
-            // A failed write means the connection is going down: its end (with the real reason,
-            // e.g. a TLS alert) fails every pending call, this one included.
-            try? await outbound.write(requestFrame)
+            // A frame that cannot be written means the connection is going down: its end (with the
+            // real reason, e.g. a TLS alert) fails every pending call, this one included.
+            queue.enqueue(requestFrame)
             return try await slot.wait()
         } onCancel: {
             self.abandon(callID, with: CancellationError())
@@ -137,7 +130,7 @@ public final class RPCClient: Sendable {
         if let refusal = register(callID, .stream(continuation)) {
             continuation.finish(throwing: refusal)
         } else {
-            control.yield(requestFrame)
+            queue.enqueue(requestFrame)
         }
         return ServerStreamCall(callID: callID, frames: frames, client: self)
     }
@@ -145,7 +138,7 @@ public final class RPCClient: Sendable {
     /// Sends CANCEL for `callID` but keeps listening, so the server's END(CANCELLED) still arrives.
     func requestCancel(_ callID: UInt64) {
         let isOpen = state.withLock { $0.pending[callID] != nil }
-        if isOpen { control.yield(.cancel(callID: callID)) }
+        if isOpen { queue.enqueue(.cancel(callID: callID)) }
     }
 
     // MARK: - Call table
@@ -187,7 +180,7 @@ public final class RPCClient: Sendable {
     /// Forgets a call the caller no longer waits for, telling the server to stop it.
     private func abandon(_ callID: UInt64, with error: any Error) {
         guard let pending = state.withLock({ $0.pending.removeValue(forKey: callID) }) else { return }
-        control.yield(.cancel(callID: callID))
+        queue.enqueue(.cancel(callID: callID))
         switch pending {
         case .unary(let slot): slot.resolve(.failure(error))
         case .stream(let continuation): continuation.finish(throwing: error)
@@ -231,7 +224,7 @@ public final class RPCClient: Sendable {
             case .stream(let continuation): continuation.finish(throwing: error)
             }
         }
-        control.finish()
+        queue.finish()
     }
 
     // MARK: - Connecting

@@ -9,8 +9,8 @@ import NIOCore
 ///
 /// Each call is a child task of the connection's task group, so no call outlives its connection.
 /// Its handler runs in a `Task` of its own whose handle is kept in ``OpenCalls``, because CANCEL,
-/// a deadline or a drain must cancel that one handler; the child task, which is not cancelled,
-/// then writes the call's END frame (a cancelled task could not write it).
+/// a deadline or a drain must cancel that one handler. END frames go through the connection's
+/// ``OutboundFrameQueue``, so the answers of many calls leave in one write.
 struct ConnectionHandler: Sendable {
     let router: MethodRouter
     let authenticator: any CallAuthenticator
@@ -21,7 +21,10 @@ struct ConnectionHandler: Sendable {
     /// Per-connection state shared by the reader and the call tasks.
     private struct Connection: Sendable {
         let calls: LockedValue<OpenCalls>
+        /// Stream items: written with back-pressure.
         let sink: FrameSink
+        /// END, GOAWAY and connection errors: written in batches by the connection's writer task.
+        let queue: OutboundFrameQueue
         let channel: any Channel
         /// Yields when a draining connection's last call has closed.
         let drained: AsyncStream<Void>
@@ -38,20 +41,27 @@ struct ConnectionHandler: Sendable {
                 let (drained, drainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
                 let state = Connection(
                     calls: LockedValue(OpenCalls(limit: configuration.maximumCallsPerConnection)),
-                    sink: FrameSink(writer: outbound), channel: channel,
+                    sink: FrameSink(writer: outbound), queue: OutboundFrameQueue(), channel: channel,
                     drained: drained, drainedContinuation: drainedContinuation)
 
-                await withDiscardingTaskGroup { group in
-                    group.addTask {
-                        for await _ in drainRequests {
-                            await drain(state)
-                            channel.close(promise: nil)
-                            return
-                        }
+                await withDiscardingTaskGroup { connectionGroup in
+                    connectionGroup.addTask {
+                        await state.queue.run(writingTo: outbound) { channel.close(promise: nil) }
                     }
-                    await readFrames(inbound, state, group: &group)
-                    for task in state.calls.withLock({ $0.stopAll(.connectionClosed) }) { task.cancel() }
-                    group.cancelAll()
+                    await withDiscardingTaskGroup { group in
+                        group.addTask {
+                            for await _ in drainRequests {
+                                await drain(state)
+                                state.queue.closeWhenEmpty()
+                                return
+                            }
+                        }
+                        await readFrames(inbound, state, group: &group)
+                        for task in state.calls.withLock({ $0.stopAll(.connectionClosed) }) { task.cancel() }
+                        group.cancelAll()
+                    }
+                    // Every call has ended: write what is queued (a connection error, say), then stop.
+                    state.queue.finish()
                 }
             }
         } catch {
@@ -65,14 +75,14 @@ struct ConnectionHandler: Sendable {
     ) async {
         do {
             for try await frame in inbound {
-                if let problem = await dispatch(frame, state, group: &group) {
-                    await state.sink.sendIgnoringFailure(.end(callID: 0, error: problem))
+                if let problem = dispatch(frame, state, group: &group) {
+                    state.queue.enqueue(.end(callID: 0, error: problem))
                     logger.debug("closing connection after protocol error", metadata: ["rpc.error": "\(problem.message)"])
                     return
                 }
             }
         } catch let error as FrameError {
-            await state.sink.sendIgnoringFailure(.end(callID: 0, error: error.status))
+            state.queue.enqueue(.end(callID: 0, error: error.status))
             logger.debug("closing connection after framing error", metadata: ["rpc.error": "\(error)"])
         } catch {
             logger.debug("connection read failed", metadata: ["rpc.error": "\(error)"])
@@ -80,10 +90,10 @@ struct ConnectionHandler: Sendable {
     }
 
     /// Acts on one inbound frame. Returns a status when the frame breaks the protocol.
-    private func dispatch(_ frame: Dms_V1_Frame, _ state: Connection, group: inout DiscardingTaskGroup) async -> RPCError? {
+    private func dispatch(_ frame: Dms_V1_Frame, _ state: Connection, group: inout DiscardingTaskGroup) -> RPCError? {
         switch frame.type {
         case .request:
-            return await open(frame, state, group: &group)
+            return open(frame, state, group: &group)
         case .cancel:
             state.calls.withLock { $0.stop(frame.callID, .cancelledByClient) }?.cancel()
             return nil
@@ -93,12 +103,11 @@ struct ConnectionHandler: Sendable {
     }
 
     /// Opens the call of a REQUEST frame and starts its task.
-    private func open(_ request: Dms_V1_Frame, _ state: Connection, group: inout DiscardingTaskGroup) async -> RPCError? {
+    private func open(_ request: Dms_V1_Frame, _ state: Connection, group: inout DiscardingTaskGroup) -> RPCError? {
         let callID = request.callID
         guard let route = router.route(for: request.method) else {
             if callID == 0 { return RPCError(.invalidArgument, "REQUEST with call_id 0") }
-            await state.sink.sendIgnoringFailure(
-                .end(callID: callID, error: RPCError(.unimplemented, "unknown method \(request.method)")))
+            state.queue.enqueue(.end(callID: callID, error: RPCError(.unimplemented, "unknown method \(request.method)")))
             return nil
         }
         switch state.calls.withLock({ $0.open(callID, kind: route.descriptor.kind) }) {
@@ -107,11 +116,11 @@ struct ConnectionHandler: Sendable {
         case .duplicateCallID:
             return RPCError(.invalidArgument, "REQUEST reuses call_id \(callID), which is still open")
         case .tooManyCalls(let limit):
-            await state.sink.sendIgnoringFailure(
+            state.queue.enqueue(
                 .end(callID: callID, error: RPCError(.resourceExhausted, "too many calls in flight on this connection (limit \(limit))")))
             return nil
         case .draining:
-            await state.sink.sendIgnoringFailure(.end(callID: callID, error: RPCError(.unavailable, "server is shutting down")))
+            state.queue.enqueue(.end(callID: callID, error: RPCError(.unavailable, "server is shutting down")))
             return nil
         case nil:
             break
@@ -127,7 +136,7 @@ struct ConnectionHandler: Sendable {
             closing.deadline?.cancel()
             statistics.callEnded()
             if let end = Self.endFrame(callID: callID, outcome: outcome, stopReason: closing.stopReason, timeout: request.timeoutMs) {
-                await state.sink.sendIgnoringFailure(end)
+                state.queue.enqueue(end)
             }
             if closing.drained { state.drainedContinuation.yield() }
         }
@@ -188,7 +197,7 @@ struct ConnectionHandler: Sendable {
 
     /// Sends GOAWAY, ends the streams, and waits for unary calls up to the drain timeout.
     private func drain(_ state: Connection) async {
-        await state.sink.sendIgnoringFailure(.goAway)
+        state.queue.enqueue(.goAway)
         let (cancel, empty) = state.calls.withLock { $0.beginDrain() }
         for task in cancel { task.cancel() }
         if empty { return }

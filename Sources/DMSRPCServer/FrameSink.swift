@@ -9,9 +9,4 @@ struct FrameSink: Sendable {
     func send(_ frame: Dms_V1_Frame) async throws {
         try await writer.write(frame)
     }
-
-    /// Writes `frame` and ignores a failure: for END frames whose call may outlive the connection.
-    func sendIgnoringFailure(_ frame: Dms_V1_Frame) async {
-        try? await writer.write(frame)
-    }
 }
