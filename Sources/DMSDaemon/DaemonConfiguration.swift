@@ -1,3 +1,4 @@
+import DMSClient
 import DMSWire
 import Foundation
 import Logging
@@ -34,7 +35,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel: Logger.Level = .info
     /// Where the bootstrap admin token and the server's address are written for dmsctl; nil: nowhere.
-    public var clientConfigFile: String? = ClientConfigPaths.defaultPath()
+    public var clientConfigFile: String? = ClientConfigFile.defaultPath()
     /// The context name dmsd writes into the client configuration.
     public var clientContextName: String = "local"
     /// A file dmsd writes `host:port` into once it accepts connections (for scripts and tests).
@@ -47,15 +48,5 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public static func defaultDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty { return "\(xdg)/dms" }
         return "\(environment["HOME"] ?? NSHomeDirectory())/.local/share/dms"
-    }
-}
-
-/// Where the client configuration lives; shared with dmsctl's rule.
-public enum ClientConfigPaths {
-    /// `$DMS_CONFIG`, else `$XDG_CONFIG_HOME/dms/config`, else `~/.config/dms/config`.
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let path = environment["DMS_CONFIG"], !path.isEmpty { return path }
-        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return "\(xdg)/dms/config" }
-        return "\(environment["HOME"] ?? NSHomeDirectory())/.config/dms/config"
     }
 }

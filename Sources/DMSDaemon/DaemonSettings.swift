@@ -1,3 +1,4 @@
+import DMSClient
 import Foundation
 import Logging
 import Yams
@@ -199,7 +200,7 @@ extension DaemonConfiguration {
     init(settings: DaemonSettings, environment: [String: String]) throws {
         self.init()
         dataDirectory = Self.defaultDataDirectory(environment: environment)
-        clientConfigFile = ClientConfigPaths.defaultPath(environment: environment)
+        clientConfigFile = ClientConfigFile.defaultPath(environment: environment)
         if let listen = settings.listen {
             guard let (host, port) = Self.parseListen(listen) else {
                 throw ConfigurationError(source: settings.origin("listen"), "\"\(listen)\" is not host:port (port 0–65535)")

@@ -197,7 +197,8 @@ import Testing
         ["XDG_CONFIG_HOME": "", "HOME": "/home/me"],
         ["HOME": "/home/me"],
     ])
-    func dmsdAndDmsctlAgreeOnTheClientConfigPath(environment: [String: String]) {
-        #expect(ClientConfigPaths.defaultPath(environment: environment) == ClientConfigFile.defaultPath(environment: environment))
+    func dmsdAndDmsctlAgreeOnTheClientConfigPath(environment: [String: String]) throws {
+        let resolved = try DaemonConfiguration.resolve(flags: DaemonSettings(), configFile: nil, environment: environment)
+        #expect(resolved.clientConfigFile == ClientConfigFile.defaultPath(environment: environment))
     }
 }
