@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "DMSWireTests",
             dependencies: [
-                "DMSWire", "DMSProto",
+                "DMSWire", "DMSProto", "DMSTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),

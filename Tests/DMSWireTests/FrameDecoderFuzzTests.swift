@@ -1,3 +1,4 @@
+import DMSTestSupport
 import DMSProto
 import DMSWire
 import Foundation
