@@ -110,6 +110,7 @@ import Testing
             let ca = try String(contentsOfFile: first.caFile, encoding: .utf8)
             #expect(await first.stop() == 0)
             let second = try await DaemonProcess(root: root)
+            defer { if second.process.isRunning { Foundation.kill(second.process.processIdentifier, SIGKILL) } }
             #expect(try second.adminToken == token)
             #expect(try String(contentsOfFile: second.caFile, encoding: .utf8) == ca)
             let response = try await RPCClient.withConnection(try second.clientConfiguration()) { client in
@@ -123,6 +124,25 @@ import Testing
             #expect(response == 1)
             #expect(!second.log.contains("created the bootstrap admin token"))
             #expect(await second.stop() == 0)
+        }
+    }
+
+    @Test func aKilledServerEndsOpenCallsWithUnavailable() async throws {
+        try await withTemporaryDirectory { root in
+            let daemon = try await DaemonProcess(root: root)
+            let error = await #expect(throws: RPCError.self) {
+                try await RPCClient.withConnection(try daemon.clientConfiguration()) { client in
+                    var request = Dms_V1_WatchHealthRequest()
+                    request.intervalMs = 10
+                    var items = 0
+                    for try await _ in try client.serverStreaming(API.HealthService.watchHealth, request) {
+                        items += 1
+                        if items == 3 { await daemon.stop(signal: SIGKILL) }
+                    }
+                }
+            }
+            #expect(error?.code == .unavailable, "\(String(describing: error))")
+            await daemon.stop(signal: SIGKILL)
         }
     }
 }
