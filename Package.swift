@@ -87,11 +87,44 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // libpq, PostgreSQL's C client library (Debian: libpq-dev), as a Swift module.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        // A small Swift layer over libpq: connections, a bounded pool off the event loops,
+        // parameterised statements, transactions, error mapping, migrations, the embedded cluster.
+        .target(
+            name: "DMSPostgres",
+            dependencies: [
+                "CLibPQ", "DMSWire",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Connector types and their versioned JSON-Schema specs; JSON values, validation with
+        // JSON paths, conf inheritance and redaction. Pure: no I/O.
+        .target(name: "DMSCatalog", resources: [.embedInCode("Specs")]),
+        // Secret fields at rest: AES-256-GCM under a master key, bound to row and field.
+        .target(
+            name: "DMSSecrets",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // The metadata store: schema migrations and one repository per resource, over DMSPostgres.
+        .target(
+            name: "DMSStore",
+            dependencies: [
+                "DMSPostgres", "DMSCatalog", "DMSSecrets", "DMSAuth", "DMSWire", "DMSProto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            resources: [.embedInCode("Migrations")]
+        ),
         // The handlers behind every method of the contract; thin.
         .target(
             name: "DMSServices",
             dependencies: [
-                "DMSAPI", "DMSWire", "DMSProto", "DMSRPCServer", "DMSAuth",
+                "DMSAPI", "DMSWire", "DMSProto", "DMSRPCServer", "DMSAuth", "DMSStore", "DMSCatalog",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
@@ -100,7 +133,8 @@ let package = Package(
         .target(
             name: "DMSDaemon",
             dependencies: [
-                "DMSServices", "DMSRPCServer", "DMSTLS", "DMSAuth", "DMSClient",
+                "DMSServices", "DMSRPCServer", "DMSTLS", "DMSAuth", "DMSClient", "DMSStore", "DMSPostgres",
+                "DMSSecrets",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -150,6 +184,13 @@ let package = Package(
         ),
         .testTarget(name: "DMSAPITests", dependencies: ["DMSAPI", "DMSWire", "DMSProto"]),
         .testTarget(name: "DMSAuthTests", dependencies: ["DMSAuth", "DMSWire"]),
+        .testTarget(name: "DMSCatalogTests", dependencies: ["DMSCatalog"]),
+        .testTarget(name: "DMSSecretsTests", dependencies: ["DMSSecrets"]),
+        .testTarget(name: "DMSPostgresTests", dependencies: ["DMSPostgres", "DMSWire", "DMSTestSupport"]),
+        .testTarget(
+            name: "DMSStoreTests",
+            dependencies: ["DMSStore", "DMSPostgres", "DMSCatalog", "DMSSecrets", "DMSWire", "DMSProto", "DMSTestSupport"]
+        ),
         .testTarget(
             name: "DMSRPCServerTests",
             dependencies: [
