@@ -100,6 +100,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ", "DMSWire",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Connector types and their versioned JSON-Schema specs; JSON values, validation with
@@ -170,7 +171,10 @@ let package = Package(
         // Helpers every test target shares: temp dirs, test certificates, a dmsd process.
         .target(
             name: "DMSTestSupport",
-            dependencies: ["DMSClient", "DMSAPI", "DMSTLS", "DMSWire", "DMSProto"],
+            dependencies: [
+                "DMSClient", "DMSAPI", "DMSTLS", "DMSWire", "DMSProto", "DMSPostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/DMSTestSupport"
         ),
         .testTarget(
