@@ -2,11 +2,13 @@ import DMSAuth
 import DMSClient
 import DMSRPCServer
 import DMSServices
+import DMSStore
 import DMSTLS
 import DMSWire
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import ServiceLifecycle
 
 /// dmsd: assembles the configured parts into one `ServiceGroup` and runs it until SIGTERM/SIGINT.
@@ -32,8 +34,18 @@ public struct Daemon: Sendable {
         let tlsFiles = try tlsFiles()
         let tlsContext = try ServerTLS.makeContext(tlsFiles.server)
 
-        let tokens = try FileTokenStore(path: "\(dataDirectory)/tokens.json")
-        let bootstrapToken: String? = tokens.isEmpty ? try tokens.create(name: "bootstrap-admin", role: .admin) : nil
+        let metadata = try await MetadataDatabase.open(configuration, logger: logger)
+        do {
+            try await serve(store: metadata.store, tlsFiles: tlsFiles, tlsContext: tlsContext)
+        } catch {
+            metadata.close(logger: logger)
+            throw error
+        }
+        metadata.close(logger: logger)
+    }
+
+    private func serve(store: MetadataStore, tlsFiles: (server: ServerTLS.Files, clientTrust: String?), tlsContext: NIOSSLContext) async throws {
+        let bootstrapToken = try await store.tokens.createBootstrapAdminIfEmpty()
         if bootstrapToken != nil {
             logger.notice("created the bootstrap admin token")
         }
@@ -52,8 +64,8 @@ public struct Daemon: Sendable {
                 idleTimeout: .seconds(configuration.idleTimeoutSeconds),
                 drainTimeout: .seconds(configuration.drainTimeoutSeconds)),
             tlsContext: tlsContext,
-            router: ServiceRouter.make(health: health),
-            authenticator: TokenCallAuthenticator(store: tokens),
+            router: ServiceRouter.make(health: health, store: store),
+            authenticator: TokenCallAuthenticator(store: store.tokens),
             statistics: statistics,
             logger: logger,
             onListening: { address in

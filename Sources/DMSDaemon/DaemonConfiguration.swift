@@ -40,6 +40,18 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var clientContextName: String = "local"
     /// A file dmsd writes `host:port` into once it accepts connections (for scripts and tests).
     public var readyFile: String?
+    /// The metadata database: a libpq conninfo string or `postgresql://` URI (PG* variables and
+    /// .pgpass apply). nil: the embedded cluster in `<data-dir>/postgres`.
+    public var databaseURL: String?
+    /// Most connections to the metadata database.
+    public var databasePoolSize: Int = 16
+    /// The master key file (one base64 key per line; the first seals). Default `<data-dir>/master.key`,
+    /// generated (0600) on first start.
+    public var masterKeyFile: String = ""
+    /// The master keys from `DMS_MASTER_KEY` (comma-separated base64), which win over the file.
+    public var masterKeyFromEnvironment: String?
+    /// The system user the embedded PostgreSQL runs as when dmsd runs as root.
+    public var postgresUser: String = "dms-postgres"
 
     /// Creates the defaults.
     public init() {}

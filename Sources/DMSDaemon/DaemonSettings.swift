@@ -23,6 +23,10 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
     public var clientConfig: String?
     public var context: String?
     public var readyFile: String?
+    public var databaseURL: String?
+    public var databasePoolSize: Int?
+    public var masterKeyFile: String?
+    public var postgresUser: String?
     /// Where each set value came from (`--listen`, `DMS_LISTEN`, `dmsd.yaml: listen`), by file key,
     /// so an error names the origin of the value it refuses.
     public var origins: [String: String] = [:]
@@ -64,6 +68,10 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         case clientConfig = "client-config"
         case context
         case readyFile = "ready-file"
+        case databaseURL = "database-url"
+        case databasePoolSize = "database-pool-size"
+        case masterKeyFile = "master-key-file"
+        case postgresUser = "postgres-user"
     }
 
     /// The keys a config file may use.
@@ -102,6 +110,10 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         settings.clientConfig = text(.clientConfig)
         settings.context = text(.context)
         settings.readyFile = text(.readyFile)
+        settings.databaseURL = text(.databaseURL)
+        settings.databasePoolSize = try number(.databasePoolSize, Int.self)
+        settings.masterKeyFile = text(.masterKeyFile)
+        settings.postgresUser = text(.postgresUser)
         return settings.withOrigins(environmentName)
     }
 
@@ -162,6 +174,10 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         merged.clientConfig = clientConfig ?? lower.clientConfig
         merged.context = context ?? lower.context
         merged.readyFile = readyFile ?? lower.readyFile
+        merged.databaseURL = databaseURL ?? lower.databaseURL
+        merged.databasePoolSize = databasePoolSize ?? lower.databasePoolSize
+        merged.masterKeyFile = masterKeyFile ?? lower.masterKeyFile
+        merged.postgresUser = postgresUser ?? lower.postgresUser
         merged.origins = lower.origins.merging(origins) { _, upper in upper }
         return merged
     }
@@ -245,6 +261,16 @@ extension DaemonConfiguration {
         if let path = settings.clientConfig { clientConfigFile = path == "none" ? nil : path }
         if let context = settings.context { clientContextName = context }
         readyFile = settings.readyFile
+        if let url = settings.databaseURL, !url.isEmpty { databaseURL = url }
+        if let size = settings.databasePoolSize {
+            guard (1...500).contains(size) else {
+                throw ConfigurationError(source: settings.origin("database-pool-size"), "\(size) is outside 1…500")
+            }
+            databasePoolSize = size
+        }
+        masterKeyFile = settings.masterKeyFile ?? "\(dataDirectory)/master.key"
+        masterKeyFromEnvironment = environment["DMS_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let user = settings.postgresUser { postgresUser = user }
     }
 
     private static func positive(_ value: Double?, _ name: String) throws -> Double? {

@@ -1,15 +1,25 @@
 import DMSAPI
 import DMSProto
 import DMSRPCServer
+import DMSStore
 import DMSWire
 
 /// Builds the router of everything dmsd serves.
 public enum ServiceRouter {
     /// The router with every implemented service; every other method of the contract answers
     /// `UNIMPLEMENTED "… is not implemented yet"`.
-    public static func make(health: HealthService) -> MethodRouter {
+    public static func make(health: HealthService, store: MetadataStore? = nil) -> MethodRouter {
         var router = MethodRouter()
         health.register(on: &router)
+        if let store {
+            NamespaceService(store: store).register(on: &router)
+            ConnectorService(catalog: store.catalog).register(on: &router)
+            ConnectionService(store: store).register(on: &router)
+            SourceService(store: store).register(on: &router)
+            TargetService(store: store).register(on: &router)
+            MigrationJobService(store: store).register(on: &router)
+            TokenService(store: store).register(on: &router)
+        }
         router.registerUnimplemented(API.allMethods)
         return router
     }

@@ -22,9 +22,27 @@ public final class DaemonProcess: @unchecked Sendable {
     /// Its stderr (the log).
     public var logFile: String { "\(root)/dmsd.log" }
 
+    /// Which metadata database a test dmsd uses.
+    public enum Database: Sendable {
+        /// A new, empty database on the shared test PostgreSQL server (``TestPostgres``).
+        case fresh
+        /// This conninfo or URL (e.g. the database of a dmsd that ran before).
+        case url(String)
+        /// dmsd's own embedded cluster in its data directory.
+        case embedded
+    }
+
+    /// The metadata database URL given to dmsd; nil when it runs its embedded cluster.
+    public let databaseURL: String?
+
     /// Starts dmsd with `arguments` added to the test defaults and waits until it accepts.
-    public init(root: String, arguments: [String] = [], environment: [String: String] = [:]) async throws {
+    public init(root: String, arguments: [String] = [], environment: [String: String] = [:], database: Database = .fresh) async throws {
         self.root = root
+        switch database {
+        case .fresh: databaseURL = try TestPostgres.makeDatabase()
+        case .url(let url): databaseURL = url
+        case .embedded: databaseURL = nil
+        }
         let readyFile = "\(root)/ready"
         try? FileManager.default.removeItem(atPath: readyFile)
         let process = Process()
@@ -32,11 +50,11 @@ public final class DaemonProcess: @unchecked Sendable {
         process.arguments = [
             "--listen", "127.0.0.1:0", "--data-dir", "\(root)/data", "--client-config", "\(root)/config",
             "--ready-file", readyFile,
-        ] + arguments
+        ] + (databaseURL.map { ["--database-url", $0] } ?? []) + arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DMS_") }
         env.merge(environment) { _, new in new }
         process.environment = env
-        FileManager.default.createFile(atPath: "\(root)/dmsd.log", contents: nil)
+        _ = FileManager.default.createFile(atPath: "\(root)/dmsd.log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(root)/dmsd.log"))
         process.standardError = log
         process.standardOutput = log
@@ -47,10 +65,11 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// Starts a dmsd in a fresh temporary directory, runs `body`, then stops it with SIGTERM.
     public static func with<T>(
-        arguments: [String] = [], environment: [String: String] = [:], _ body: (DaemonProcess) async throws -> T
+        arguments: [String] = [], environment: [String: String] = [:], database: Database = .fresh,
+        _ body: (DaemonProcess) async throws -> T
     ) async throws -> T {
         try await withTemporaryDirectory { root in
-            let daemon = try await DaemonProcess(root: root, arguments: arguments, environment: environment)
+            let daemon = try await DaemonProcess(root: root, arguments: arguments, environment: environment, database: database)
             do {
                 let result = try await body(daemon)
                 await daemon.stop()

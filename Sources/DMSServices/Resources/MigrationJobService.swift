@@ -1,0 +1,44 @@
+import DMSAPI
+import DMSProto
+import DMSRPCServer
+import DMSStore
+import DMSWire
+
+/// Migration jobs: CRUD, pause and resume. (RunJob arrives with the scheduler and engine.)
+struct MigrationJobService: Sendable {
+    let store: MetadataStore
+
+    func register(on router: inout MethodRouter) {
+        router.register(API.MigrationJobService.createMigrationJob) { request, context in
+            let scope = try context.scope()
+            return try await store.jobs.create(request, namespace: try context.writableNamespace(request.namespace, scope: scope), scope: scope)
+        }
+        router.register(API.MigrationJobService.getMigrationJob) { request, context in
+            let scope = try context.scope()
+            return try await store.jobs.get(try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope), scope: scope)
+        }
+        router.register(API.MigrationJobService.listMigrationJobs) { request, context in
+            let scope = try context.scope()
+            return try await store.jobs.list(request, namespace: try context.listNamespace(request.namespace, scope: scope))
+        }
+        router.register(API.MigrationJobService.updateMigrationJob) { request, context in
+            let scope = try context.scope()
+            let key = try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope)
+            return try await store.jobs.update(request, key: key, scope: scope)
+        }
+        router.register(API.MigrationJobService.deleteMigrationJob) { request, context in
+            let scope = try context.scope()
+            let key = try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope)
+            try await store.jobs.delete(key: key, expectedRevision: request.expectedRevision, scope: scope)
+            return Dms_V1_DeleteMigrationJobResponse()
+        }
+        router.register(API.MigrationJobService.pauseJob) { request, context in
+            let scope = try context.scope()
+            return try await store.jobs.setPaused(true, key: try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope), scope: scope)
+        }
+        router.register(API.MigrationJobService.resumeJob) { request, context in
+            let scope = try context.scope()
+            return try await store.jobs.setPaused(false, key: try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope), scope: scope)
+        }
+    }
+}
