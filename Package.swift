@@ -161,11 +161,12 @@ let package = Package(
         .executableTarget(
             name: "dms-bench",
             dependencies: [
-                "DMSClient", "DMSAPI", "DMSTLS", "DMSWire", "DMSProto",
+                "DMSClient", "DMSAPI", "DMSTLS", "DMSWire", "DMSProto", "DMSPostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Helpers every test target shares: temp dirs, test certificates, a dmsd process.

@@ -145,7 +145,9 @@ public struct ConnectionRepository: Sendable {
         }
         guard violations.isEmpty else { throw RPCError.invalidArgument(violations) }
         let newName = changesName ? request.newName : current.name
-        let unchanged = newName == current.name && schema == current.plain.merging(storedSecrets) { plain, _ in plain }
+        // Equal once defaults are filled in: a client that sends back what it read changes nothing.
+        let unchanged = newName == current.name
+            && spec.effectiveConnection(schema) == spec.effectiveConnection(current.plain.merging(storedSecrets) { plain, _ in plain })
         if unchanged {
             guard current.revision == request.expectedRevision else { throw stale(current, request.expectedRevision) }
             return try render(current)

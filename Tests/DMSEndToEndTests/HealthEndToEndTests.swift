@@ -98,8 +98,11 @@ import Testing
             #expect((attributes[.posixPermissions] as? Int) == 0o600)
             let keyAttributes = try FileManager.default.attributesOfItem(atPath: "\(daemon.root)/data/tls/server-key.pem")
             #expect((keyAttributes[.posixPermissions] as? Int) == 0o600)
-            let tokenFile = try String(contentsOfFile: "\(daemon.root)/data/tokens.json", encoding: .utf8)
-            #expect(!tokenFile.contains(token))
+            let files = FileManager.default.enumerator(atPath: "\(daemon.root)/data")?.allObjects as? [String] ?? []
+            for file in files {
+                let contents = (try? String(contentsOfFile: "\(daemon.root)/data/\(file)", encoding: .utf8)) ?? ""
+                #expect(!contents.contains(token), "\(file) holds the token")
+            }
         }
     }
 
@@ -109,7 +112,7 @@ import Testing
             let token = try first.adminToken
             let ca = try String(contentsOfFile: first.caFile, encoding: .utf8)
             #expect(await first.stop() == 0)
-            let second = try await DaemonProcess(root: root)
+            let second = try await DaemonProcess(root: root, database: .url(try #require(first.databaseURL)))
             defer { if second.process.isRunning { Foundation.kill(second.process.processIdentifier, SIGKILL) } }
             #expect(try second.adminToken == token)
             #expect(try String(contentsOfFile: second.caFile, encoding: .utf8) == ca)
