@@ -32,7 +32,9 @@ struct MetadataDatabase {
     }
 
     /// Connects to the configured database (starting the embedded cluster if that is the one).
-    static func connect(_ configuration: DaemonConfiguration, logger: Logger) async throws -> (PostgresPool, EmbeddedPostgres?) {
+    static func connect(
+        _ configuration: DaemonConfiguration, logger: Logger, stopsOnlyWhatItStarted: Bool = false
+    ) async throws -> (PostgresPool, EmbeddedPostgres?) {
         var embedded: EmbeddedPostgres?
         let conninfo: String
         if let url = configuration.databaseURL {
@@ -41,8 +43,10 @@ struct MetadataDatabase {
             let cluster = EmbeddedPostgres(
                 configuration: .init(directory: "\(configuration.dataDirectory)/postgres", systemUser: configuration.postgresUser),
                 logger: logger)
+            let wasRunning = cluster.isRunning
             conninfo = try cluster.start()
-            embedded = cluster
+            // A cluster another dmsd runs (or one left behind) is used, and stopped only if we started it.
+            embedded = wasRunning && stopsOnlyWhatItStarted ? nil : cluster
         }
         let pool = PostgresPool(
             configuration: .init(conninfo: conninfo, maximumConnections: configuration.databasePoolSize), logger: logger)

@@ -90,6 +90,14 @@ public struct EmbeddedPostgres: Sendable {
         return conninfo
     }
 
+    /// True when the cluster's postmaster is running (`pg_ctl status`).
+    public var isRunning: Bool {
+        guard FileManager.default.fileExists(atPath: "\(dataDirectory)/postmaster.pid"),
+            let tools = try? Tools.locate(configuration.binDirectory), let runner = try? Runner(systemUser: configuration.systemUser)
+        else { return false }
+        return (try? runner.run(tools.pgCtl, ["status", "-D", dataDirectory]).status) == 0
+    }
+
     /// Stops the cluster (fast shutdown: sessions are ended, then a clean checkpoint).
     public func stop() throws {
         let tools = try Tools.locate(configuration.binDirectory)

@@ -3,7 +3,8 @@ import DMSDaemon
 import Foundation
 import Logging
 
-/// dmsd — the DMS daemon. Parses configuration and runs ``Daemon``; nothing else.
+/// dmsd — the DMS daemon. Parses configuration and runs ``Daemon`` (or an operator's task such as
+/// ``RotateKeyCommand``); nothing else.
 @main
 struct DMSD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,8 +23,33 @@ struct DMSD: AsyncParsableCommand {
             Exit codes: 0 after a graceful shutdown (SIGTERM/SIGINT), 1 on a runtime error, 64 on a \
             configuration error.
             """,
-        version: Daemon.version)
+        version: Daemon.version,
+        subcommands: [ServeCommand.self, RotateKeyCommand.self],
+        defaultSubcommand: ServeCommand.self)
+}
 
+/// `dmsd serve` (the default): runs the daemon until SIGTERM/SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run the daemon (the default when no subcommand is given).")
+
+    @OptionGroup var options: DaemonOptions
+
+
+    func run() async throws {
+        let configuration = try options.resolve()
+        let logger = DaemonOptions.bootstrapLogging(configuration)
+        do {
+            try await Daemon(configuration: configuration, logger: logger).run()
+        } catch {
+            logger.critical("dmsd stopped", metadata: ["error": "\(error)"])
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// The settings every dmsd subcommand reads (flags > DMS_* > config file > defaults).
+struct DaemonOptions: ParsableArguments {
     @Option(help: "Listen address, host:port (default 127.0.0.1:7443; port 0 picks a free one).")
     var listen: String?
 
@@ -72,7 +98,21 @@ struct DMSD: AsyncParsableCommand {
     @Option(help: "File to write host:port into once dmsd accepts connections.")
     var readyFile: String?
 
-    func run() async throws {
+    @Option(help: "Metadata database: libpq conninfo or postgresql:// URI (PG* variables and .pgpass apply; keep passwords out of it: use PGPASSWORD, .pgpass or DMS_DATABASE_URL). Default: an embedded PostgreSQL in <data-dir>/postgres.")
+    var databaseUrl: String?
+
+    @Option(help: "Most connections to the metadata database (default 16).")
+    var databasePoolSize: Int?
+
+    @Option(help: "Master key file for secrets at rest (default <data-dir>/master.key, generated on first start). DMS_MASTER_KEY (base64) wins over it.")
+    var masterKeyFile: String?
+
+    @Option(help: "System user the embedded PostgreSQL runs as when dmsd runs as root (default dms-postgres, created if missing).")
+    var postgresUser: String?
+
+
+    /// The resolved configuration; exits 64 with the offending setting named on a bad value.
+    func resolve() throws -> DaemonConfiguration {
         var flags = DaemonSettings()
         flags.listen = listen
         flags.dataDir = dataDir
@@ -89,26 +129,26 @@ struct DMSD: AsyncParsableCommand {
         flags.clientConfig = clientConfig
         flags.context = context
         flags.readyFile = readyFile
-
-        let configuration: DaemonConfiguration
+        flags.databaseURL = databaseUrl
+        flags.databasePoolSize = databasePoolSize
+        flags.masterKeyFile = masterKeyFile
+        flags.postgresUser = postgresUser
         do {
-            configuration = try DaemonConfiguration.resolve(flags: flags.withOrigins { "--\($0)" }, configFile: config)
+            return try DaemonConfiguration.resolve(flags: flags.withOrigins { "--\($0)" }, configFile: config)
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("dmsd: configuration error: \(error)\n".utf8))
             throw ExitCode(64)
         }
+    }
+
+    /// Sets up logging to stderr at the configured level and returns dmsd's logger.
+    static func bootstrapLogging(_ configuration: DaemonConfiguration) -> Logger {
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
         }
-        let logger = Logger(label: "dmsd")
-        do {
-            try await Daemon(configuration: configuration, logger: logger).run()
-        } catch {
-            logger.critical("dmsd stopped", metadata: ["error": "\(error)"])
-            throw ExitCode(1)
-        }
+        return Logger(label: "dmsd")
     }
 }
