@@ -15,8 +15,8 @@ public enum ServiceRouter {
             NamespaceService(store: store).register(on: &router)
             ConnectorService(catalog: store.catalog).register(on: &router)
             ConnectionService(store: store).register(on: &router)
-            SourceService(store: store).register(on: &router)
-            TargetService(store: store).register(on: &router)
+            OverlayService.sources(store).register(on: &router)
+            OverlayService.targets(store).register(on: &router)
             MigrationJobService(store: store).register(on: &router)
             TokenService(store: store).register(on: &router)
         }

@@ -4,92 +4,104 @@ import DMSProto
 import DMSRPCServer
 import DMSStore
 import DMSWire
+import SwiftProtobuf
 
-/// Sources: CRUD over the overlay repository.
-struct SourceService: Sendable {
-    let store: MetadataStore
+/// Sources and Targets: the same CRUD over the overlay repository, for two sets of message types.
+struct OverlayService<Resource: OverlayMessage, Create: OverlayCreateRequest, Get: ResourceLookup, List: OverlayListRequest, ListResponse: SwiftProtobuf.Message, Update: OverlayUpdateRequest, Delete: ResourceLookup & RevisionChecked, DeleteResponse: SwiftProtobuf.Message>: Sendable {
+    let repository: OverlayRepository
+    let create: UnaryMethod<Create, Resource>
+    let get: UnaryMethod<Get, Resource>
+    let list: UnaryMethod<List, ListResponse>
+    let update: UnaryMethod<Update, Resource>
+    let delete: UnaryMethod<Delete, DeleteResponse>
+    let makeListResponse: @Sendable ([Resource], String) -> ListResponse
 
     func register(on router: inout MethodRouter) {
-        let repository = store.sources
-        router.register(API.SourceService.createSource) { request, context in
+        let repository = repository
+        router.register(create) { request, context in
             let scope = try context.scope()
             let namespace = try context.writableNamespace(request.namespace, scope: scope)
-            return Dms_V1_Source(try await repository.create(.init(name: request.name, connectionID: request.connectionID, conf: request.conf), namespace: namespace, scope: scope))
+            return Resource(try await repository.create(.init(name: request.name, connectionID: request.connectionID, conf: request.conf), namespace: namespace, scope: scope))
         }
-        router.register(API.SourceService.getSource) { request, context in
+        router.register(get) { request, context in
             let scope = try context.scope()
-            return Dms_V1_Source(try await repository.get(try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope), scope: scope))
+            return Resource(try await repository.get(try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope), scope: scope))
         }
-        router.register(API.SourceService.listSources) { request, context in
+        let makeListResponse = makeListResponse
+        router.register(list) { request, context in
             let scope = try context.scope()
             let page = try await repository.list(
                 namespace: try context.listNamespace(request.namespace, scope: scope), prefix: request.namePrefix,
                 connectionID: request.connectionID, pageSize: request.pageSize, pageToken: request.pageToken)
+            return makeListResponse(page.items.map(Resource.init), page.next)
+        }
+        router.register(update) { request, context in
+            let scope = try context.scope()
+            let key = try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope)
+            return Resource(
+                try await repository.update(
+                    key: key, expectedRevision: request.expectedRevision, mask: request.updateMask, newName: request.newName,
+                    connectionID: request.connectionID, conf: request.conf, scope: scope))
+        }
+        router.register(delete) { request, context in
+            let scope = try context.scope()
+            let key = try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope)
+            try await repository.delete(key: key, expectedRevision: request.expectedRevision, scope: scope)
+            return DeleteResponse()
+        }
+    }
+}
+
+extension OverlayService where Resource == Dms_V1_Source, Create == Dms_V1_CreateSourceRequest, Get == Dms_V1_GetSourceRequest,
+    List == Dms_V1_ListSourcesRequest, ListResponse == Dms_V1_ListSourcesResponse, Update == Dms_V1_UpdateSourceRequest,
+    Delete == Dms_V1_DeleteSourceRequest, DeleteResponse == Dms_V1_DeleteSourceResponse
+{
+    /// The SourceService.
+    static func sources(_ store: MetadataStore) -> Self {
+        OverlayService(
+            repository: store.sources, create: API.SourceService.createSource, get: API.SourceService.getSource,
+            list: API.SourceService.listSources, update: API.SourceService.updateSource, delete: API.SourceService.deleteSource
+        ) { items, next in
             var response = Dms_V1_ListSourcesResponse()
-            response.sources = page.items.map(Dms_V1_Source.init)
-            response.nextPageToken = page.next
+            response.sources = items
+            response.nextPageToken = next
             return response
-        }
-        router.register(API.SourceService.updateSource) { request, context in
-            let scope = try context.scope()
-            let key = try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope)
-            return Dms_V1_Source(
-                try await repository.update(
-                    key: key, expectedRevision: request.expectedRevision, mask: request.updateMask, newName: request.newName,
-                    connectionID: request.connectionID, conf: request.conf, scope: scope))
-        }
-        router.register(API.SourceService.deleteSource) { request, context in
-            let scope = try context.scope()
-            let key = try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope)
-            try await repository.delete(key: key, expectedRevision: request.expectedRevision, scope: scope)
-            return Dms_V1_DeleteSourceResponse()
         }
     }
 }
 
-/// Targets: CRUD over the overlay repository.
-struct TargetService: Sendable {
-    let store: MetadataStore
-
-    func register(on router: inout MethodRouter) {
-        let repository = store.targets
-        router.register(API.TargetService.createTarget) { request, context in
-            let scope = try context.scope()
-            let namespace = try context.writableNamespace(request.namespace, scope: scope)
-            return Dms_V1_Target(try await repository.create(.init(name: request.name, connectionID: request.connectionID, conf: request.conf), namespace: namespace, scope: scope))
-        }
-        router.register(API.TargetService.getTarget) { request, context in
-            let scope = try context.scope()
-            return Dms_V1_Target(try await repository.get(try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope), scope: scope))
-        }
-        router.register(API.TargetService.listTargets) { request, context in
-            let scope = try context.scope()
-            let page = try await repository.list(
-                namespace: try context.listNamespace(request.namespace, scope: scope), prefix: request.namePrefix,
-                connectionID: request.connectionID, pageSize: request.pageSize, pageToken: request.pageToken)
+extension OverlayService where Resource == Dms_V1_Target, Create == Dms_V1_CreateTargetRequest, Get == Dms_V1_GetTargetRequest,
+    List == Dms_V1_ListTargetsRequest, ListResponse == Dms_V1_ListTargetsResponse, Update == Dms_V1_UpdateTargetRequest,
+    Delete == Dms_V1_DeleteTargetRequest, DeleteResponse == Dms_V1_DeleteTargetResponse
+{
+    /// The TargetService.
+    static func targets(_ store: MetadataStore) -> Self {
+        OverlayService(
+            repository: store.targets, create: API.TargetService.createTarget, get: API.TargetService.getTarget,
+            list: API.TargetService.listTargets, update: API.TargetService.updateTarget, delete: API.TargetService.deleteTarget
+        ) { items, next in
             var response = Dms_V1_ListTargetsResponse()
-            response.targets = page.items.map(Dms_V1_Target.init)
-            response.nextPageToken = page.next
+            response.targets = items
+            response.nextPageToken = next
             return response
         }
-        router.register(API.TargetService.updateTarget) { request, context in
-            let scope = try context.scope()
-            let key = try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope)
-            return Dms_V1_Target(
-                try await repository.update(
-                    key: key, expectedRevision: request.expectedRevision, mask: request.updateMask, newName: request.newName,
-                    connectionID: request.connectionID, conf: request.conf, scope: scope))
-        }
-        router.register(API.TargetService.deleteTarget) { request, context in
-            let scope = try context.scope()
-            let key = try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope)
-            try await repository.delete(key: key, expectedRevision: request.expectedRevision, scope: scope)
-            return Dms_V1_DeleteTargetResponse()
-        }
     }
 }
 
-extension Dms_V1_Source {
+/// A Source or Target message, made from what the repository returns.
+protocol OverlayMessage: SwiftProtobuf.Message {
+    var id: String { get set }
+    var name: String { get set }
+    var namespace: String { get set }
+    var connectionID: String { get set }
+    var conf: String { get set }
+    var overrides: String { get set }
+    var revision: Int64 { get set }
+    var createTime: Google_Protobuf_Timestamp { get set }
+    var updateTime: Google_Protobuf_Timestamp { get set }
+}
+
+extension OverlayMessage {
     init(_ overlay: OverlayRepository.Overlay) {
         self.init()
         id = overlay.id
@@ -104,17 +116,52 @@ extension Dms_V1_Source {
     }
 }
 
-extension Dms_V1_Target {
-    init(_ overlay: OverlayRepository.Overlay) {
-        self.init()
-        id = overlay.id
-        name = overlay.name
-        namespace = overlay.namespace
-        connectionID = overlay.connectionID
-        conf = JSONValue.object(overlay.conf).serialized()
-        overrides = JSONValue.object(overlay.overrides).serialized()
-        revision = overlay.revision
-        createTime = overlay.createTime
-        updateTime = overlay.updateTime
-    }
+/// A request that names one resource: `id`, or `name` + `namespace`.
+protocol ResourceLookup: SwiftProtobuf.Message {
+    var id: String { get }
+    var name: String { get }
+    var namespace: String { get }
 }
+
+/// A request that carries the revision its client read.
+protocol RevisionChecked {
+    var expectedRevision: Int64 { get }
+}
+
+/// CreateSourceRequest / CreateTargetRequest.
+protocol OverlayCreateRequest: SwiftProtobuf.Message {
+    var name: String { get }
+    var connectionID: String { get }
+    var conf: String { get }
+    var namespace: String { get }
+}
+
+/// ListSourcesRequest / ListTargetsRequest.
+protocol OverlayListRequest: SwiftProtobuf.Message {
+    var namespace: String { get }
+    var namePrefix: String { get }
+    var connectionID: String { get }
+    var pageSize: Int32 { get }
+    var pageToken: String { get }
+}
+
+/// UpdateSourceRequest / UpdateTargetRequest.
+protocol OverlayUpdateRequest: ResourceLookup, RevisionChecked {
+    var updateMask: [String] { get }
+    var newName: String { get }
+    var connectionID: String { get }
+    var conf: String { get }
+}
+
+extension Dms_V1_Source: OverlayMessage {}
+extension Dms_V1_Target: OverlayMessage {}
+extension Dms_V1_CreateSourceRequest: OverlayCreateRequest {}
+extension Dms_V1_CreateTargetRequest: OverlayCreateRequest {}
+extension Dms_V1_GetSourceRequest: ResourceLookup {}
+extension Dms_V1_GetTargetRequest: ResourceLookup {}
+extension Dms_V1_ListSourcesRequest: OverlayListRequest {}
+extension Dms_V1_ListTargetsRequest: OverlayListRequest {}
+extension Dms_V1_UpdateSourceRequest: OverlayUpdateRequest {}
+extension Dms_V1_UpdateTargetRequest: OverlayUpdateRequest {}
+extension Dms_V1_DeleteSourceRequest: ResourceLookup, RevisionChecked {}
+extension Dms_V1_DeleteTargetRequest: ResourceLookup, RevisionChecked {}
