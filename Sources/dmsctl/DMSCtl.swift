@@ -22,7 +22,11 @@ struct DMSCtl: AsyncParsableCommand {
             \(ExitStatus.documentation)
             """,
         version: DMSClientVersion.current,
-        subcommands: [HealthCommand.self, ConfigCommand.self, VersionCommand.self, CompletionCommand.self])
+        subcommands: [
+            NamespaceCommand.self, ConnectorCommand.self, ConnectionCommand.self, SourceCommand.self, TargetCommand.self,
+            JobCommand.self, TokenCommand.self, ApplyCommand.self, DeleteFilesCommand.self,
+            HealthCommand.self, ConfigCommand.self, VersionCommand.self, CompletionCommand.self,
+        ])
 
     /// Parses the command line, runs the chosen command, and exits with its ``ExitStatus``.
     static func main() async {

@@ -17,7 +17,8 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     /// The server could not be reached or answered in time: connection or TLS failure,
     /// `UNAVAILABLE`, `DEADLINE_EXCEEDED`.
     case unreachable = 5
-    /// The command line was wrong (ArgumentParser's `EX_USAGE`).
+    /// The command line was wrong (ArgumentParser's `EX_USAGE`), or the input it names was: a
+    /// `-f` document or a `--schema-file` that does not read or check. Nothing was sent.
     case usage = 64
 
     /// The status for a call that ended with `code`.
@@ -42,7 +43,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
             "request refused (INVALID_ARGUMENT, FAILED_PRECONDITION,\n      ALREADY_EXISTS, ABORTED, OUT_OF_RANGE)"
         case .denied: "not authenticated or not allowed (UNAUTHENTICATED, PERMISSION_DENIED)"
         case .unreachable: "server unreachable, TLS failure, UNAVAILABLE or DEADLINE_EXCEEDED"
-        case .usage: "usage error (bad flags or arguments)"
+        case .usage: "usage error (bad flags or arguments, or -f documents or --schema-file\n      that do not check); nothing was sent"
         }
     }
 

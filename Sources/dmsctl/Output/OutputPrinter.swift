@@ -3,8 +3,9 @@ import SwiftProtobuf
 
 /// Writes results to stdout in the format chosen with `--output`.
 ///
-/// API messages are written as protobuf JSON (`jsonString()`, lowerCamelCase names), or as the
-/// same content in YAML, or as their ``TableRepresentable`` text. Values that are not messages
+/// API messages are written as protobuf JSON (`jsonString()`, lowerCamelCase names; fields holding
+/// JSON text as nested objects, see ``EmbeddedJSON``), or as the same content in YAML, or as their
+/// ``TableRepresentable`` text. Values that are not messages
 /// (contexts, versions) are `Encodable` and written with Foundation's JSON and Yams' YAML encoders.
 struct OutputPrinter: Sendable {
     /// The format.
@@ -25,8 +26,28 @@ struct OutputPrinter: Sendable {
     func printStreamItem(_ message: some SwiftProtobuf.Message, line: @autoclosure () -> String) throws {
         switch format {
         case .table: StandardStreams.write(line() + "\n")
-        case .json: StandardStreams.write(try message.jsonString() + "\n")
-        case .yaml: StandardStreams.write("---\n" + (try YAMLRendering.yaml(fromJSON: try message.jsonString())))
+        case .json: StandardStreams.write(EmbeddedJSON.expanding(try message.jsonString()) + "\n")
+        case .yaml: StandardStreams.write("---\n" + (try YAMLRendering.yaml(fromJSON: EmbeddedJSON.expanding(try message.jsonString()))))
+        }
+    }
+
+    /// Writes one item of a stream that is not an API message: a line for `table`, one JSON
+    /// document per line for `json`, a `---`-separated document for `yaml`.
+    func printStreamItem(_ value: some Encodable, line: @autoclosure () -> String) throws {
+        switch format {
+        case .table: StandardStreams.write(line() + "\n")
+        case .json: StandardStreams.write(try Self.json(value) + "\n")
+        case .yaml: StandardStreams.write("---\n" + (try YAMLRendering.yaml(value)))
+        }
+    }
+
+    /// Writes a JSON document built by dmsctl (e.g. a message with added fields), with `table`
+    /// as its table form.
+    func print(document: JSONValue, table: @autoclosure () -> String) {
+        switch format {
+        case .table: StandardStreams.write(table())
+        case .json: StandardStreams.write(document.jsonText + "\n")
+        case .yaml: StandardStreams.write((try? YAMLRendering.yaml(fromJSON: document.jsonText)) ?? document.jsonText + "\n")
         }
     }
 
@@ -43,8 +64,8 @@ struct OutputPrinter: Sendable {
     func render(_ message: some SwiftProtobuf.Message, table: () -> String) throws -> String {
         switch format {
         case .table: table()
-        case .json: try message.jsonString() + "\n"
-        case .yaml: try YAMLRendering.yaml(fromJSON: try message.jsonString())
+        case .json: EmbeddedJSON.expanding(try message.jsonString()) + "\n"
+        case .yaml: try YAMLRendering.yaml(fromJSON: EmbeddedJSON.expanding(try message.jsonString()))
         }
     }
 

@@ -27,9 +27,10 @@ enum TextTable {
             rows.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0
         }
         return rows.map { row in
-            row.enumerated().map { column, cell in
+            let line = row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : cell.padding(toLength: widths[column] + 2, withPad: " ", startingAt: 0)
             }.joined()
+            return String(line.reversed().drop { $0 == " " }.reversed())  // an empty last cell leaves no trailing blanks
         }.joined(separator: "\n") + "\n"
     }
 }

@@ -22,8 +22,14 @@ struct ErrorReport {
     init(_ error: any Error) {
         var details: [String] = []
         switch error {
+        case let stop as ManifestStop:
+            let failure = stop.failure
+            headline = failure.message
+            details = failure.details.map { "  \($0)" }
+            status = failure.status
         case let failure as CommandFailure:
             headline = failure.message
+            details = failure.details.map { "  \($0)" }
             status = failure.status
         case let rpc as RPCError:
             headline = "\(rpc.code.name): \(rpc.message)"

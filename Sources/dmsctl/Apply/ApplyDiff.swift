@@ -1,0 +1,81 @@
+import DMSProto
+
+/// What differs between a document and the resource the server has, per kind. Only fields the
+/// document gives are compared; defaults the server shows in other words (`""` and `UTC`, a
+/// `max_attempts` of 0 and 1, unspecified policies) compare equal.
+enum ApplyDiff {
+    /// A document that asks for something apply cannot do (e.g. change a connection's type).
+    struct Conflict: Error, Sendable {
+        /// The document's field.
+        var field: String
+        /// Why.
+        var problem: String
+    }
+
+    /// A namespace: `description`.
+    static func namespace(_ spec: ManifestSpec.NamespaceSpec, _ current: Dms_V1_Namespace) -> FieldChanges {
+        var changes = FieldChanges()
+        changes.record("description", desired: spec.description, actual: current.description_p)
+        return changes
+    }
+
+    /// A connection: `version` (only upwards) and `schema` (fields the server shows at their
+    /// `defaults` need not be in the document); its `type` never changes.
+    static func connection(
+        _ spec: ManifestSpec.ConnectionSpec, _ current: Dms_V1_Connection, defaults: JSONObject
+    ) throws(Conflict) -> FieldChanges {
+        guard spec.type == current.type else {
+            throw Conflict(field: "spec.type", problem: "is \"\(current.type)\" on the server; a connection's type never changes")
+        }
+        var changes = FieldChanges()
+        if let version = spec.version, version != current.version {
+            guard version > current.version else {
+                throw Conflict(field: "spec.version", problem: "the connection is at version \(current.version); versions only go up")
+            }
+            changes.changed.append("version")
+        }
+        if let schema = spec.schema {
+            changes.record("schema", ConfigComparison.compare(desired: schema, actual: objectOrEmpty(current.schema), defaults: defaults))
+        }
+        return changes
+    }
+
+    /// A source or target: `connection` (as an id) and `conf` (against the server's `overrides`).
+    static func layered(_ spec: ManifestSpec.LayeredSpec, connectionID: String, _ current: some LayeredResource) -> FieldChanges {
+        var changes = FieldChanges()
+        changes.record("connection", desired: connectionID, actual: current.connectionID)
+        if let conf = spec.conf {
+            changes.record("conf", ConfigComparison.compare(desired: conf, actual: objectOrEmpty(current.overrides)))
+        }
+        return changes
+    }
+
+    /// A migration job: every field the document gives.
+    static func job(_ spec: ManifestSpec.JobSpec, sourceID: String, targetID: String, _ current: Dms_V1_MigrationJob) -> FieldChanges {
+        var changes = FieldChanges()
+        changes.record("source", desired: sourceID, actual: current.sourceID)
+        changes.record("target", desired: targetID, actual: current.targetID)
+        changes.record("schedule", desired: spec.schedule, actual: current.schedule)
+        changes.record("timeZone", desired: spec.timeZone.map(zone), actual: zone(current.timeZone))
+        if let options = spec.options {
+            changes.record("options", ConfigComparison.compare(desired: options, actual: objectOrEmpty(current.options)))
+        }
+        changes.record("sparkConf", desired: spec.sparkConf, actual: current.sparkConf)
+        changes.record("timeoutSeconds", desired: spec.timeoutSeconds, actual: current.timeoutSeconds)
+        changes.record("maxAttempts", desired: spec.maxAttempts.map(attempts), actual: attempts(current.maxAttempts))
+        changes.record("retryBackoffSeconds", desired: spec.retryBackoffSeconds, actual: current.retryBackoffSeconds)
+        changes.record("overlapPolicy", desired: spec.overlapPolicy?.policy.displayName, actual: current.overlapPolicy.displayName)
+        changes.record("misfirePolicy", desired: spec.misfirePolicy?.policy.displayName, actual: current.misfirePolicy.displayName)
+        changes.record("misfireMaxRuns", desired: spec.misfireMaxRuns, actual: current.misfireMaxRuns)
+        changes.record("paused", desired: spec.paused, actual: current.paused)
+        return changes
+    }
+
+    /// The JSON object in `text`; `{}` for empty text or anything else.
+    static func objectOrEmpty(_ text: String) -> JSONObject {
+        (try? StructuredText.parseObject(text, what: "")) ?? JSONObject()
+    }
+
+    private static func zone(_ name: String) -> String { name.isEmpty ? "UTC" : name }
+    private static func attempts(_ count: Int32) -> Int32 { max(count, 1) }
+}

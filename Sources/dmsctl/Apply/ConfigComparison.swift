@@ -1,0 +1,33 @@
+/// Compares a configuration object a document wants with the one the server shows, knowing that
+/// the server shows every secret as `********` and so a secret can never be compared.
+enum ConfigComparison {
+    /// How the two compare.
+    enum Outcome: Sendable, Equatable {
+        /// Same keys, equal values (a `********` in the document keeps the stored secret: equal).
+        case equal
+        /// Equal except for secrets the server hides: the document's may or may not be new.
+        case secretsOnly
+        /// A key or a value that is not a secret differs.
+        case different
+    }
+
+    /// Compares `desired` (the document's, secrets as plain values) with `actual` (the server's,
+    /// secrets as `********`). A field only `actual` has counts as equal when its value is its
+    /// entry in `defaults`: the server shows the spec's defaults filled in.
+    static func compare(desired: JSONObject, actual: JSONObject, defaults: JSONObject = JSONObject()) -> Outcome {
+        guard Set(desired.keys).isSubset(of: Set(actual.keys)) else { return .different }
+        for key in actual.keys where desired[key] == nil {
+            guard let fallback = defaults[key], fallback == actual[key]! else { return .different }
+        }
+        var outcome = Outcome.equal
+        for (key, wanted) in desired.entries {
+            let shown = actual[key]!
+            if RedactedValue.isPlaceholder(shown) {
+                if !RedactedValue.isPlaceholder(wanted) { outcome = .secretsOnly }
+            } else if wanted != shown {
+                return .different
+            }
+        }
+        return outcome
+    }
+}

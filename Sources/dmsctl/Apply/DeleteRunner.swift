@@ -1,0 +1,62 @@
+import DMSAPI
+import DMSClient
+import DMSProto
+import DMSWire
+
+/// Deletes the resources documents describe (`dmsctl delete -f`), one at a time; the caller goes
+/// in reverse dependency order. A resource already gone is reported `not found`, not an error, so
+/// deleting twice is harmless.
+struct DeleteRunner {
+    /// The connection to the server.
+    let client: RPCClient
+    /// Per-call options (timeout).
+    let options: RPCClient.CallOptions
+    /// Report what would be deleted, delete nothing.
+    let dryRun: Bool
+    /// The namespace of documents that give none.
+    let defaultNamespace: String
+
+    /// Deletes (or, in a dry run, looks up) one document's resource.
+    func delete(_ document: ManifestDocument) async throws -> ResourceOutcome {
+        let namespace = document.kind.isNamespaced ? document.namespace ?? defaultNamespace : ""
+        let outcome = { (result: String) in
+            ResourceOutcome(kind: document.kind.noun, name: document.name, namespace: namespace.isEmpty ? nil : namespace, result: result)
+        }
+        do {
+            if dryRun {
+                try await read(document, namespace: namespace)
+                return outcome("would delete")
+            }
+            try await remove(document, namespace: namespace)
+            return outcome("deleted")
+        } catch let error as RPCError where error.code == .notFound {
+            return outcome("not found")
+        }
+    }
+
+    private func read(_ document: ManifestDocument, namespace: String) async throws {
+        let name = document.name
+        switch document.kind {
+        case .namespace: _ = try await client.unary(API.NamespaceService.getNamespace, .with { $0.name = name }, options: options)
+        case .connection: _ = try await client.unary(API.ConnectionService.getConnection, .named(name, namespace: namespace), options: options)
+        case .source: _ = try await client.unary(API.SourceService.getSource, .named(name, namespace: namespace), options: options)
+        case .target: _ = try await client.unary(API.TargetService.getTarget, .named(name, namespace: namespace), options: options)
+        case .job:
+            _ = try await client.unary(API.MigrationJobService.getMigrationJob, .named(name, namespace: namespace), options: options)
+        }
+    }
+
+    private func remove(_ document: ManifestDocument, namespace: String) async throws {
+        let name = document.name
+        switch document.kind {
+        case .namespace:
+            _ = try await client.unary(API.NamespaceService.deleteNamespace, .with { $0.name = name }, options: options)
+        case .connection:
+            _ = try await client.unary(API.ConnectionService.deleteConnection, .named(name, namespace: namespace), options: options)
+        case .source: _ = try await client.unary(API.SourceService.deleteSource, .named(name, namespace: namespace), options: options)
+        case .target: _ = try await client.unary(API.TargetService.deleteTarget, .named(name, namespace: namespace), options: options)
+        case .job:
+            _ = try await client.unary(API.MigrationJobService.deleteMigrationJob, .named(name, namespace: namespace), options: options)
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Yams
+
+/// Reads one configuration object written as JSON or YAML, as `--schema-file` takes it.
+enum StructuredText {
+    /// Why a text is not one JSON or YAML document.
+    struct ParseError: Error, CustomStringConvertible {
+        /// Where and what, e.g. `line 3, column 7: expected ',' or '}' in an object`.
+        var description: String
+    }
+
+    /// The value in `text`: JSON when it starts with `{` or `[`, else YAML (of which JSON is a
+    /// subset, so YAML-looking JSON still reads).
+    static func parse(_ text: String) throws(ParseError) -> JSONValue {
+        let start = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\u{FEFF}" }
+        if start.first == "{" || start.first == "[" {
+            do {
+                return try JSONParser.parse(String(start))
+            } catch {
+                throw ParseError(description: "invalid JSON: \(error)")
+            }
+        }
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch {
+            throw ParseError(description: "invalid YAML: \(YAMLErrorText.describe(error))")
+        }
+        guard let node else { return .null }
+        do {
+            return try JSONValue(yaml: node)
+        } catch {
+            throw ParseError(description: error.description)
+        }
+    }
+
+    /// ``parse(_:)``, requiring an object; `what` names the input in the error.
+    static func parseObject(_ text: String, what: String) throws(ParseError) -> JSONObject {
+        let value = try parse(text)
+        guard case .object(let object) = value else {
+            throw ParseError(description: "\(what) must hold an object (key: value pairs), not \(value.kindDescription)")
+        }
+        return object
+    }
+}

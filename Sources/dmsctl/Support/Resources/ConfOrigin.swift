@@ -1,0 +1,38 @@
+/// Where a field of a source's or target's effective configuration comes from.
+enum ConfOrigin: String, Sendable {
+    /// From the connection: the source does not store it.
+    case inherited
+    /// The source stores its own value (its `overrides` has the key).
+    case overridden
+    /// Neither sets it: the default of the connector spec's source or target fields.
+    case defaulted = "default"
+
+    /// One field of an effective configuration.
+    struct Field: Sendable {
+        /// The key.
+        var key: String
+        /// The effective value (secrets as the server shows them, `********`).
+        var value: JSONValue
+        /// Where it comes from.
+        var origin: ConfOrigin
+    }
+
+    /// The fields of `conf` (the effective configuration), in its order: overridden when
+    /// `overrides` has the key, inherited when the connection's schema has it (or when that
+    /// schema is unknown, `nil`), default otherwise. Keys only in `overrides` follow.
+    static func fields(conf: JSONObject, overrides: JSONObject, connection: JSONObject?) -> [Field] {
+        let effective = conf.entries.map { entry -> Field in
+            let origin: ConfOrigin
+            if overrides[entry.key] != nil {
+                origin = .overridden
+            } else if let connection, connection[entry.key] == nil {
+                origin = .defaulted
+            } else {
+                origin = .inherited
+            }
+            return Field(key: entry.key, value: entry.value, origin: origin)
+        }
+        let extra = overrides.entries.filter { conf[$0.key] == nil }.map { Field(key: $0.key, value: $0.value, origin: .overridden) }
+        return effective + extra
+    }
+}

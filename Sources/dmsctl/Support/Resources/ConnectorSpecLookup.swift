@@ -1,0 +1,40 @@
+import DMSAPI
+import DMSClient
+import DMSProto
+import DMSWire
+
+/// A connector's spec, fetched to learn which configuration fields are secret.
+enum ConnectorSpecLookup {
+    /// The spec of `type` at `version` (0: the latest), or `nil` when the server does not know it
+    /// or cannot say (NOT_FOUND, UNIMPLEMENTED); other errors pass through.
+    static func spec(
+        type: String, version: Int32, client: RPCClient, options: RPCClient.CallOptions
+    ) async throws -> Dms_V1_ConnectorSpec? {
+        let request = Dms_V1_GetConnectorTypeRequest.with {
+            $0.type = type
+            $0.version = version
+        }
+        do {
+            let connector = try await client.unary(API.ConnectorService.getConnectorType, request, options: options)
+            let wanted = version == 0 ? connector.latestVersion : version
+            return connector.versions.first { $0.version == wanted } ?? connector.versions.last
+        } catch let error as RPCError where error.code == .notFound || error.code == .unimplemented {
+            return nil
+        }
+    }
+}
+
+extension Optional where Wrapped == Dms_V1_ConnectorSpec {
+    /// The secret fields the spec declares, plus every secret-looking name.
+    var secretFields: SecretFields {
+        SecretFields(declared: Set(self?.secretFields ?? []))
+    }
+
+    /// The secret fields `--prompt-secrets` asks for on an object following `schemaText` (one of
+    /// the spec's JSON Schemas): those among its properties; without a spec, `password`.
+    func promptableSecrets(_ schemaText: KeyPath<Dms_V1_ConnectorSpec, String>) -> [String] {
+        guard let spec = self else { return ["password"] }
+        guard let properties = JSONSchemaText.propertyNames(spec[keyPath: schemaText]) else { return spec.secretFields }
+        return spec.secretFields.filter(properties.contains)
+    }
+}
