@@ -151,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "dmsctl",
             dependencies: [
-                "DMSClient", "DMSAPI", "DMSProto", "DMSWire",
+                "DMSClient", "DMSAPI", "DMSProto", "DMSWire", "DMSCatalog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Yams", package: "Yams"),
