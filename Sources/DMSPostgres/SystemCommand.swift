@@ -36,6 +36,7 @@ struct SystemCommand {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        Self.markInheritedDescriptorsCloseOnExec()
 
         let argv = ([executable] + arguments).map { strdup($0) }
         let environmentStrings = (environment ?? ProcessInfo.processInfo.environment).map { strdup("\($0.key)=\($0.value)") }
@@ -55,6 +56,16 @@ struct SystemCommand {
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         let exited = status & 0x7F == 0
         return Outcome(status: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F), output: output)
+    }
+
+    /// Nothing of dmsd's but stdin/stdout/stderr may live on in a child (the postmaster outlives
+    /// dmsd): descriptors dmsd inherited or opened without close-on-exec get it now.
+    private static func markInheritedDescriptorsCloseOnExec() {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") else { return }
+        for descriptor in entries.compactMap(Int32.init) where descriptor > 2 {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0, flags & FD_CLOEXEC == 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// Finds `name` in the directories of `PATH` (and the sbin directories, which root's PATH may lack).

@@ -66,12 +66,12 @@ public struct OverlayRepository: Sendable {
         var violations = [RPCError.FieldViolation]()
         if let reason = ResourceName.validate(request.name) { violations.append(.init(field: "name", description: reason)) }
         let overrides = JSONField.object(request.conf, field: "conf", emptyIsObject: true, violations: &violations)
-        let connection = await referencedConnection(request.connectionID, namespace: namespace, scope: scope, violations: &violations)
+        let connection = try await referencedConnection(request.connectionID, namespace: namespace, scope: scope, violations: &violations)
         var spec: ConnectorSpec?
         if let connection, let overrides {
             spec = try catalog.spec(type: connection.type, version: connection.version)
             violations += SecretColumns.placeholderViolations(overrides, spec: spec!, keeping: [], path: "conf")
-            violations += spec!.validateOverrides(.object(spec!.redacted(overrides)), role: role, connection: connections.redactedEffectiveSchema(connection, spec: spec!))
+            violations += spec!.validateOverrides(.object(overrides), role: role, connection: connections.redactedEffectiveSchema(connection, spec: spec!))
                 .map { $0.field(under: "conf") }
         }
         guard violations.isEmpty, let connection, let overrides, let spec else { throw RPCError.invalidArgument(violations) }
@@ -162,7 +162,7 @@ public struct OverlayRepository: Sendable {
 
         let connection: ConnectionRepository.Row
         if changesConnection {
-            guard let replacement = await referencedConnection(connectionID, namespace: namespace, scope: scope, violations: &violations) else {
+            guard let replacement = try await referencedConnection(connectionID, namespace: namespace, scope: scope, violations: &violations) else {
                 throw RPCError.invalidArgument(violations)
             }
             connection = replacement
@@ -175,7 +175,7 @@ public struct OverlayRepository: Sendable {
             violations += SecretColumns.placeholderViolations(incoming, spec: spec, keeping: Set(storedSecrets.keys), path: "conf")
             overrides = spec.restoringSecrets(incoming, from: storedSecrets)
         }
-        violations += spec.validateOverrides(.object(spec.redacted(overrides)), role: role, connection: connections.redactedEffectiveSchema(connection, spec: spec))
+        violations += spec.validateOverrides(.object(overrides), role: role, connection: connections.redactedEffectiveSchema(connection, spec: spec))
             .map { $0.field(under: "conf") }
         guard violations.isEmpty else { throw RPCError.invalidArgument(violations) }
 
@@ -234,7 +234,8 @@ public struct OverlayRepository: Sendable {
     // MARK: Helpers
 
     /// The connection `text` names, which must be visible and of `namespace`.
-    private func referencedConnection(_ text: String, namespace: String, scope: AccessScope, violations: inout [RPCError.FieldViolation]) async -> ConnectionRepository.Row? {
+    /// NOT_FOUND when no visible connection has the id (as for a connection that does not exist).
+    private func referencedConnection(_ text: String, namespace: String, scope: AccessScope, violations: inout [RPCError.FieldViolation]) async throws -> ConnectionRepository.Row? {
         guard !text.isEmpty else {
             violations.append(.init(field: "connection_id", description: "required"))
             return nil
@@ -244,8 +245,7 @@ public struct OverlayRepository: Sendable {
             return nil
         }
         guard let connection = try? await connections.row(.id(id), scope: scope) else {
-            violations.append(.init(field: "connection_id", description: "no such connection"))
-            return nil
+            throw RPCError(.notFound, "connection_id: no connection with id \(id.text)")
         }
         guard connection.namespace == namespace else {
             violations.append(

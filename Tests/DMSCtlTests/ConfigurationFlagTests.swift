@@ -35,6 +35,34 @@ import Testing
         #expect(result.stdout.contains(#""port":5432"#), "numbers stay numbers: \(result.stdout)")
     }
 
+    @Test func setKeepsFractionsAsNumbersAndNumbersWithLeadingZerosAsStrings() async throws {
+        let (schema, _) = try await dryRunSchema(["--set", "ratio=0.25", "--set", "zip=01234"])
+        #expect(schema["ratio"] as? Double == 0.25)
+        #expect(schema["zip"] as? String == "01234")
+    }
+
+    @Test func setRefusesAWholeNumberBeyond64BitsRatherThanTakingItAsAString() async throws {
+        let result = try await DMSCtl.run(
+            ["connection", "create", "pg", "--type", "postgres", "--dry-run", "--set", "id=98765432109876543210"] + Self.offline)
+        #expect(result.status == 64, "\(result.transcript)")
+        #expect(result.stderr.contains("--set id=…: the integer does not fit in 64 bits"), "\(result.stderr)")
+        #expect(result.stderr.contains("--set-string"))
+        #expect(!result.stderr.contains("98765432109876543210"), "the value is not echoed")
+    }
+
+    @Test func jsonOutputWritesObjectKeysSorted() async throws {
+        let (_, result) = try await dryRunSchema(["--set", "port=5432", "--set", "host=db"])
+        #expect(result.stdout == #"{"name":"pg","schema":{"host":"db","port":5432},"type":"postgres"}"# + "\n")
+    }
+
+    @Test func aSchemaFileThatIsNotJSONSaysWhereByLineAndColumn() async throws {
+        let result = try await DMSCtl.run(
+            ["connection", "create", "pg", "--type", "postgres", "--dry-run", "--schema-file", "-"] + Self.offline,
+            stdin: "{\"host\": \"db\",\n \"port\": 5432,}")
+        #expect(result.status == 64, "\(result.transcript)")
+        #expect(result.stderr.contains("--schema-file (stdin): invalid JSON: line 2, column 15: unexpected '}'"), "\(result.stderr)")
+    }
+
     @Test func setStringKeepsTheTextAsItIs() async throws {
         let (schema, _) = try await dryRunSchema(["--set-string", "zip=01234", "--set-string", "flag=true", "--set-string", "a=b=c"])
         #expect(schema["zip"] as? String == "01234")

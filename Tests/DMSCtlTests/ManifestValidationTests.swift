@@ -50,13 +50,18 @@ import Testing
     }
 
     @Test(arguments: [
-        ("kind: Source\nmetadata: {name: Orders}\nspec: {connection: pg}\n", "metadata.name: \"Orders\" does not start with a letter"),
+        ("kind: Source\nmetadata: {name: Orders}\nspec: {connection: pg}\n", "metadata.name: \"Orders\" may contain only a-z, 0-9 and '-'"),
         ("kind: Source\nmetadata: {name: orders}\nspec: {connection: pg, colour: red}\n", "spec.colour: unknown field"),
         ("kind: Source\nmetadata: {name: orders}\n", "spec: required"),
         ("kind: Source\nmetadata: {name: orders}\nspec: {conf: {}}\n", "spec.connection: required"),
         ("kind: Job\nmetadata: {name: j}\nspec: {source: a, target: b, maxAttempts: three}\n", "spec.maxAttempts: must be a number"),
         ("kind: Job\nmetadata: {name: j}\nspec: {source: a, target: b, overlapPolicy: sometimes}\n", "spec.overlapPolicy: must be one of skip, queue"),
         ("kind: Connection\nmetadata: {name: pg}\nspec: {type: postgres, schema: [1]}\n", "spec.schema: must be an object"),
+        (
+            "kind: Connection\nmetadata: {name: pg}\nspec: {type: postgres, schema: {port: 123456789012345678901}}\n",
+            "spec.schema.port: the integer does not fit in 64 bits"
+        ),
+        ("kind: Job\nmetadata: {name: j}\nspec: {source: a, target: b, maxAttempts: 2.5}\n", "spec.maxAttempts: must be a whole number"),
         ("kind: Namespace\nmetadata: {name: sales, namespace: other}\n", "metadata.namespace: unknown field"),
         ("apiVersion: v2\nkind: Namespace\nmetadata: {name: sales}\n", "apiVersion: must be dms/v1"),
         ("- kind: Namespace\n", "a document must be an object"),

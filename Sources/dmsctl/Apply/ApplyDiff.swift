@@ -1,3 +1,4 @@
+import DMSCatalog
 import DMSProto
 
 /// What differs between a document and the resource the server has, per kind. Only fields the
@@ -22,7 +23,7 @@ enum ApplyDiff {
     /// A connection: `version` (only upwards) and `schema` (fields the server shows at their
     /// `defaults` need not be in the document); its `type` never changes.
     static func connection(
-        _ spec: ManifestSpec.ConnectionSpec, _ current: Dms_V1_Connection, defaults: JSONObject
+        _ spec: ManifestSpec.ConnectionSpec, _ current: Dms_V1_Connection, defaults: [String: JSONValue]
     ) throws(Conflict) -> FieldChanges {
         guard spec.type == current.type else {
             throw Conflict(field: "spec.type", problem: "is \"\(current.type)\" on the server; a connection's type never changes")
@@ -35,7 +36,8 @@ enum ApplyDiff {
             changes.changed.append("version")
         }
         if let schema = spec.schema {
-            changes.record("schema", ConfigComparison.compare(desired: schema, actual: objectOrEmpty(current.schema), defaults: defaults))
+            let actual = StructuredText.objectOrEmpty(current.schema)
+            changes.record("schema", ConfigComparison.compare(desired: schema, actual: actual, defaults: defaults))
         }
         return changes
     }
@@ -45,7 +47,7 @@ enum ApplyDiff {
         var changes = FieldChanges()
         changes.record("connection", desired: connectionID, actual: current.connectionID)
         if let conf = spec.conf {
-            changes.record("conf", ConfigComparison.compare(desired: conf, actual: objectOrEmpty(current.overrides)))
+            changes.record("conf", ConfigComparison.compare(desired: conf, actual: StructuredText.objectOrEmpty(current.overrides)))
         }
         return changes
     }
@@ -58,7 +60,7 @@ enum ApplyDiff {
         changes.record("schedule", desired: spec.schedule, actual: current.schedule)
         changes.record("timeZone", desired: spec.timeZone.map(zone), actual: zone(current.timeZone))
         if let options = spec.options {
-            changes.record("options", ConfigComparison.compare(desired: options, actual: objectOrEmpty(current.options)))
+            changes.record("options", ConfigComparison.compare(desired: options, actual: StructuredText.objectOrEmpty(current.options)))
         }
         changes.record("sparkConf", desired: spec.sparkConf, actual: current.sparkConf)
         changes.record("timeoutSeconds", desired: spec.timeoutSeconds, actual: current.timeoutSeconds)
@@ -69,11 +71,6 @@ enum ApplyDiff {
         changes.record("misfireMaxRuns", desired: spec.misfireMaxRuns, actual: current.misfireMaxRuns)
         changes.record("paused", desired: spec.paused, actual: current.paused)
         return changes
-    }
-
-    /// The JSON object in `text`; `{}` for empty text or anything else.
-    static func objectOrEmpty(_ text: String) -> JSONObject {
-        (try? StructuredText.parseObject(text, what: "")) ?? JSONObject()
     }
 
     private static func zone(_ name: String) -> String { name.isEmpty ? "UTC" : name }

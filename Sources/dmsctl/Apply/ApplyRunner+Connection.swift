@@ -1,4 +1,5 @@
 import DMSAPI
+import DMSCatalog
 import DMSProto
 
 extension ApplyRunner {
@@ -8,7 +9,7 @@ extension ApplyRunner {
         let current = try await existing(in: namespace) {
             try await client.unary(API.ConnectionService.getConnection, .named(document.name, namespace: namespace), options: options)
         }
-        let schemaText = spec.schema.map { JSONValue.object($0).jsonText }
+        let schemaText = spec.schema.map { JSONValue.object($0).serialized() }
         guard let current else {
             if dryRun {
                 remember(document, id: nil)
@@ -27,10 +28,9 @@ extension ApplyRunner {
         }
         remember(document, id: current.id)
         let connectorSpec = try await ConnectorSpecLookup.spec(type: current.type, version: current.version, client: client, options: options)
-        let defaults = connectorSpec.map { JSONSchemaText.defaults($0.connectionSchema) } ?? JSONObject()
         let action: ApplyAction
         do {
-            action = try ApplyDiff.connection(spec, current, defaults: defaults).action
+            action = try ApplyDiff.connection(spec, current, defaults: connectorSpec.connectionDefaults).action
         } catch {
             throw failure(error)
         }

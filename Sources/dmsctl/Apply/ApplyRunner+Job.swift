@@ -1,4 +1,5 @@
 import DMSAPI
+import DMSCatalog
 import DMSProto
 
 extension ApplyRunner {
@@ -53,7 +54,7 @@ extension ApplyRunner {
             $0.schedule = spec.schedule ?? ""
             $0.timeZone = spec.timeZone ?? ""
             $0.paused = spec.paused ?? false
-            $0.options = spec.options.map { JSONValue.object($0).jsonText } ?? ""
+            $0.options = spec.options.map { JSONValue.object($0).serialized() } ?? ""
             $0.sparkConf = spec.sparkConf ?? [:]
             $0.timeoutSeconds = spec.timeoutSeconds ?? 0
             $0.maxAttempts = spec.maxAttempts ?? 0
@@ -75,7 +76,7 @@ extension ApplyRunner {
             case "target": request.targetID = targetID
             case "schedule": request.schedule = spec.schedule ?? ""
             case "timeZone": request.timeZone = spec.timeZone ?? ""
-            case "options": request.options = spec.options.map { JSONValue.object($0).jsonText } ?? "{}"
+            case "options": request.options = spec.options.map { JSONValue.object($0).serialized() } ?? "{}"
             case "sparkConf": request.sparkConf = spec.sparkConf ?? [:]
             case "timeoutSeconds": request.timeoutSeconds = spec.timeoutSeconds ?? 0
             case "maxAttempts": request.maxAttempts = spec.maxAttempts ?? 0

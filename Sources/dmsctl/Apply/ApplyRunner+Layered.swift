@@ -1,4 +1,5 @@
 import DMSAPI
+import DMSCatalog
 import DMSProto
 
 extension ApplyRunner {
@@ -11,7 +12,7 @@ extension ApplyRunner {
         let current = try await existing(in: namespace) {
             try await client.unary(Kind.get, .named(document.name, namespace: namespace), options: options)
         }
-        let confText = spec.conf.map { JSONValue.object($0).jsonText }
+        let confText = spec.conf.map { JSONValue.object($0).serialized() }
         guard let current else {
             if dryRun {
                 remember(document, id: nil)

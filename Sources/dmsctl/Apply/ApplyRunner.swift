@@ -9,7 +9,9 @@ import DMSWire
 /// It remembers the ids of what it applied, so a later document can refer by name to something an
 /// earlier one created — in a dry run too, where nothing is created and the reference is to a
 /// resource that would be.
-struct ApplyRunner {
+struct ApplyRunner: ManifestRunner {
+    static let verb = "applied"
+
     /// The connection to the server.
     let client: RPCClient
     /// Per-call options (timeout).
@@ -24,11 +26,18 @@ struct ApplyRunner {
     /// Namespaces a dry run would create: nothing in them exists yet.
     var newNamespaces: Set<String> = []
 
+    init(client: RPCClient, options: RPCClient.CallOptions, dryRun: Bool, defaultNamespace: String) {
+        self.client = client
+        self.options = options
+        self.dryRun = dryRun
+        self.defaultNamespace = defaultNamespace
+    }
+
     /// Applies one document and says what happened to it.
     ///
     /// - Throws: the server's `RPCError` when it refuses, or a ``CommandFailure`` for a document
     ///   that cannot be applied (an unknown reference, a type that would change).
-    mutating func apply(_ document: ManifestDocument) async throws -> ResourceOutcome {
+    mutating func carryOut(_ document: ManifestDocument) async throws -> ResourceOutcome {
         switch document.spec {
         case .namespace(let spec): try await applyNamespace(document, spec)
         case .connection(let spec): try await applyConnection(document, spec)
@@ -38,22 +47,9 @@ struct ApplyRunner {
         }
     }
 
-    /// The namespace a document's resource lives in.
-    func namespace(of document: ManifestDocument) -> String {
-        document.kind.isNamespaced ? document.namespace ?? defaultNamespace : ""
-    }
-
     /// The key of a document's resource.
     func key(of document: ManifestDocument) -> ResourceKey {
         ResourceKey(document.kind, namespace: namespace(of: document), name: document.name)
-    }
-
-    /// The outcome line for `document`.
-    func outcome(_ document: ManifestDocument, _ result: String, fields: [String]? = nil) -> ResourceOutcome {
-        let namespace = namespace(of: document)
-        return ResourceOutcome(
-            kind: document.kind.noun, name: document.name, namespace: namespace.isEmpty ? nil : namespace, result: result,
-            fields: fields)
     }
 
     /// The outcome of an update the server answered: `unchanged` when its revision did not move

@@ -1,3 +1,5 @@
+import DMSCatalog
+
 /// Compares a configuration object a document wants with the one the server shows, knowing that
 /// the server shows every secret as `********` and so a secret can never be compared.
 enum ConfigComparison {
@@ -14,17 +16,20 @@ enum ConfigComparison {
     /// Compares `desired` (the document's, secrets as plain values) with `actual` (the server's,
     /// secrets as `********`). A field only `actual` has counts as equal when its value is its
     /// entry in `defaults`: the server shows the spec's defaults filled in.
-    static func compare(desired: JSONObject, actual: JSONObject, defaults: JSONObject = JSONObject()) -> Outcome {
+    /// Numbers compare by value (`1` equals `1.0`, see ``JSONValue/isEquivalent(to:)``).
+    static func compare(
+        desired: [String: JSONValue], actual: [String: JSONValue], defaults: [String: JSONValue] = [:]
+    ) -> Outcome {
         guard Set(desired.keys).isSubset(of: Set(actual.keys)) else { return .different }
-        for key in actual.keys where desired[key] == nil {
-            guard let fallback = defaults[key], fallback == actual[key]! else { return .different }
+        for (key, shown) in actual where desired[key] == nil {
+            guard let fallback = defaults[key], fallback.isEquivalent(to: shown) else { return .different }
         }
         var outcome = Outcome.equal
-        for (key, wanted) in desired.entries {
+        for (key, wanted) in desired {
             let shown = actual[key]!
             if RedactedValue.isPlaceholder(shown) {
                 if !RedactedValue.isPlaceholder(wanted) { outcome = .secretsOnly }
-            } else if wanted != shown {
+            } else if !wanted.isEquivalent(to: shown) {
                 return .different
             }
         }

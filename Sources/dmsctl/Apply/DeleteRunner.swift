@@ -6,7 +6,9 @@ import DMSWire
 /// Deletes the resources documents describe (`dmsctl delete -f`), one at a time; the caller goes
 /// in reverse dependency order. A resource already gone is reported `not found`, not an error, so
 /// deleting twice is harmless.
-struct DeleteRunner {
+struct DeleteRunner: ManifestRunner {
+    static let verb = "deleted"
+
     /// The connection to the server.
     let client: RPCClient
     /// Per-call options (timeout).
@@ -17,20 +19,17 @@ struct DeleteRunner {
     let defaultNamespace: String
 
     /// Deletes (or, in a dry run, looks up) one document's resource.
-    func delete(_ document: ManifestDocument) async throws -> ResourceOutcome {
-        let namespace = document.kind.isNamespaced ? document.namespace ?? defaultNamespace : ""
-        let outcome = { (result: String) in
-            ResourceOutcome(kind: document.kind.noun, name: document.name, namespace: namespace.isEmpty ? nil : namespace, result: result)
-        }
+    func carryOut(_ document: ManifestDocument) async throws -> ResourceOutcome {
+        let namespace = namespace(of: document)
         do {
             if dryRun {
                 try await read(document, namespace: namespace)
-                return outcome("would delete")
+                return outcome(document, "would delete")
             }
             try await remove(document, namespace: namespace)
-            return outcome("deleted")
+            return outcome(document, "deleted")
         } catch let error as RPCError where error.code == .notFound {
-            return outcome("not found")
+            return outcome(document, "not found")
         }
     }
 

@@ -1,3 +1,5 @@
+import DMSCatalog
+
 /// Typed reads of one object of a document, with errors that name the field by its path.
 struct FieldReader {
     /// A field that is missing, of the wrong type, or unknown.
@@ -9,16 +11,16 @@ struct FieldReader {
     }
 
     /// The object read.
-    let object: JSONObject
+    let object: [String: JSONValue]
     /// Its path in the document (`spec`), prefixed to every field's name.
     let path: String
 
     /// A reader of `object` at `path`; refuses keys not in `allowed` (a typo must not be ignored).
-    init(_ object: JSONObject, path: String, allowed: [String]) throws(FieldError) {
+    init(_ object: [String: JSONValue], path: String, allowed: [String]) throws(FieldError) {
         self.object = object
         self.path = path
         let known = Set(allowed)
-        if let unknown = object.keys.first(where: { !known.contains($0) }) {
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw FieldError(field: field(unknown), problem: "unknown field (known: \(allowed.joined(separator: ", ")))")
         }
     }
@@ -44,20 +46,20 @@ struct FieldReader {
     /// A name of a resource (1 to 63 characters of a-z, 0-9 and '-', starting with a letter).
     func requiredName(_ key: String) throws(FieldError) -> String {
         let value = try requiredString(key)
-        if let problem = ResourceName.problem(value) { throw FieldError(field: field(key), problem: problem) }
+        if let problem = ResourceName.validate(value) { throw FieldError(field: field(key), problem: "\"\(value)\" \(problem)") }
         return value
     }
 
     /// A whole number, or `nil` when absent.
     func integer<Number: FixedWidthInteger>(_ key: String, as type: Number.Type, minimum: Number = 0) throws(FieldError) -> Number? {
+        let range = "must be a whole number between \(minimum) and \(Number.max)"
         switch object[key] {
         case nil, .null?: return nil
-        case .number(let text)?:
-            guard let value = Number(text) else {
-                throw FieldError(field: field(key), problem: "must be a whole number between \(minimum) and \(Number.max)")
-            }
+        case .integer(let integer)?:
+            guard let value = Number(exactly: integer) else { throw FieldError(field: field(key), problem: range) }
             guard value >= minimum else { throw FieldError(field: field(key), problem: "must be at least \(minimum)") }
             return value
+        case .number?: throw FieldError(field: field(key), problem: range)
         case let other?: throw FieldError(field: field(key), problem: "must be a number, not \(other.kindDescription)")
         }
     }
@@ -72,7 +74,7 @@ struct FieldReader {
     }
 
     /// An object, or `nil` when absent.
-    func object(_ key: String) throws(FieldError) -> JSONObject? {
+    func object(_ key: String) throws(FieldError) -> [String: JSONValue]? {
         switch object[key] {
         case nil, .null?: return nil
         case .object(let value)?: return value
@@ -84,10 +86,10 @@ struct FieldReader {
     func stringMap(_ key: String) throws(FieldError) -> [String: String]? {
         guard let values = try object(key) else { return nil }
         var map: [String: String] = [:]
-        for (name, value) in values.entries {
+        for (name, value) in values.sortedByKey {
             switch value {
             case .string(let text): map[name] = text
-            case .number(let text): map[name] = text
+            case .integer, .number: map[name] = value.serialized()
             case .bool(let flag): map[name] = flag ? "true" : "false"
             default: throw FieldError(field: "\(field(key)).\(name)", problem: "must be a string, number or boolean")
             }

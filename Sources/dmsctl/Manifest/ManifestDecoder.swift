@@ -1,3 +1,5 @@
+import DMSCatalog
+
 /// Checks the shape of documents and turns them into ``ManifestDocument``s:
 ///
 /// ```yaml
@@ -60,7 +62,7 @@ struct ManifestDecoder {
                 throw FieldReader.FieldError(field: "spec", problem: "required for a \(kind.documentName)")
             }
             let context = secrets.map { SecretReference.Context(environment: $0.environment, directory: raw.directory) }
-            let spec = try SpecDecoder(secrets: context).decode(kind, specObject ?? JSONObject())
+            let spec = try SpecDecoder(secrets: context).decode(kind, specObject ?? [:])
             return ManifestDocument(origin: raw.origin, kind: kind, name: name, namespace: namespace, spec: spec)
         } catch {
             throw ManifestError(raw.origin, field: error.field.isEmpty ? nil : error.field, error.problem)

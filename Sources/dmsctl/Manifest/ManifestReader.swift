@@ -1,3 +1,4 @@
+import DMSCatalog
 import Foundation
 import Yams
 
@@ -74,7 +75,7 @@ enum ManifestReader {
 
     private static func readJSON(_ text: String, file: String, directory: String) -> ([RawDocument], [ManifestError]) {
         do {
-            switch try JSONParser.parse(text) {
+            switch try StructuredText.parseJSON(text) {
             case .array(let elements):
                 let documents = elements.enumerated().map {
                     RawDocument(origin: DocumentOrigin(file: file, index: $0.offset + 1), value: $0.element, directory: directory)
@@ -84,7 +85,7 @@ enum ManifestReader {
                 return ([RawDocument(origin: DocumentOrigin(file: file, index: 1), value: value, directory: directory)], [])
             }
         } catch {
-            return ([], [ManifestError(DocumentOrigin(file: file, index: 1), "invalid JSON: \(error)")])
+            return ([], [ManifestError(DocumentOrigin(file: file, index: 1), error.description)])
         }
     }
 

@@ -1,3 +1,5 @@
+import DMSCatalog
+
 /// The `spec` of a document, per kind. A field a document leaves out is `nil`: apply leaves it as
 /// it is on the server (a new resource gets the server's default).
 enum ManifestSpec: Sendable {
@@ -20,7 +22,7 @@ enum ManifestSpec: Sendable {
         /// `version` of the connector's spec; `nil`: the latest on create, unchanged on update.
         var version: Int32?
         /// `schema`, the whole configuration object, secret references already resolved.
-        var schema: JSONObject?
+        var schema: [String: JSONValue]?
     }
 
     /// A Source's or Target's spec.
@@ -28,7 +30,7 @@ enum ManifestSpec: Sendable {
         /// `connection`: the name of the connection it extends (same namespace); required.
         var connection: String
         /// `conf`: all of its own fields, secret references already resolved.
-        var conf: JSONObject?
+        var conf: [String: JSONValue]?
     }
 
     /// A MigrationJob's spec.
@@ -40,7 +42,7 @@ enum ManifestSpec: Sendable {
         var schedule: String?
         var timeZone: String?
         var paused: Bool?
-        var options: JSONObject?
+        var options: [String: JSONValue]?
         var sparkConf: [String: String]?
         var timeoutSeconds: Int64?
         var maxAttempts: Int32?

@@ -1,3 +1,4 @@
+import DMSCatalog
 import Foundation
 
 /// A secret in a document given by reference instead of by value: `password: {fromEnv: PG_PASSWORD}`
@@ -14,9 +15,11 @@ enum SecretReference {
     }
 
     /// `object` with every reference replaced by the value it points to.
-    static func resolving(_ object: JSONObject, path: String, context: Context) throws(FieldReader.FieldError) -> JSONObject {
+    static func resolving(
+        _ object: [String: JSONValue], path: String, context: Context
+    ) throws(FieldReader.FieldError) -> [String: JSONValue] {
         var result = object
-        for (key, value) in object.entries {
+        for (key, value) in object.sortedByKey {
             guard case .object(let reference) = value, reference.count == 1, let kind = reference.keys.first,
                 kind == "fromEnv" || kind == "fromFile"
             else { continue }

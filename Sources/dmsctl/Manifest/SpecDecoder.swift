@@ -1,3 +1,5 @@
+import DMSCatalog
+
 /// Reads the `spec` of one document, per kind; see ``ManifestSpec`` for the fields.
 struct SpecDecoder {
     /// Where secret references are resolved from; `nil` leaves them as they are.
@@ -18,7 +20,7 @@ struct SpecDecoder {
     }
 
     /// The spec of a `kind` document.
-    func decode(_ kind: ResourceKind, _ object: JSONObject) throws(FieldReader.FieldError) -> ManifestSpec {
+    func decode(_ kind: ResourceKind, _ object: [String: JSONValue]) throws(FieldReader.FieldError) -> ManifestSpec {
         let spec = try FieldReader(object, path: "spec", allowed: Self.fields(of: kind))
         switch kind {
         case .namespace:
@@ -52,7 +54,9 @@ struct SpecDecoder {
         }
     }
 
-    private func resolved(_ object: JSONObject?, path: String) throws(FieldReader.FieldError) -> JSONObject? {
+    private func resolved(
+        _ object: [String: JSONValue]?, path: String
+    ) throws(FieldReader.FieldError) -> [String: JSONValue]? {
         guard let object, let secrets else { return object }
         return try SecretReference.resolving(object, path: path, context: secrets)
     }

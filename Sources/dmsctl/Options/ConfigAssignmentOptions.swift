@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSCatalog
 
 /// `--set key=value`, `--set-string key=value` and `--unset key`: changes to a configuration
 /// object (a connection's schema, a source's or target's conf, a job's options) on the command
@@ -54,7 +55,7 @@ struct ConfigAssignmentOptions: ParsableArguments, Sendable {
     }
 
     /// `object` with the assignments applied and the removals made.
-    func applied(to object: JSONObject) throws -> JSONObject {
+    func applied(to object: [String: JSONValue]) throws -> [String: JSONValue] {
         var result = object
         for assignment in try assignments() { result[assignment.key] = assignment.value }
         for key in removals { result[key] = nil }

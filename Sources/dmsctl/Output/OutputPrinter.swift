@@ -1,3 +1,4 @@
+import DMSCatalog
 import Foundation
 import SwiftProtobuf
 
@@ -46,8 +47,10 @@ struct OutputPrinter: Sendable {
     func print(document: JSONValue, table: @autoclosure () -> String) {
         switch format {
         case .table: StandardStreams.write(table())
-        case .json: StandardStreams.write(document.jsonText + "\n")
-        case .yaml: StandardStreams.write((try? YAMLRendering.yaml(fromJSON: document.jsonText)) ?? document.jsonText + "\n")
+        case .json: StandardStreams.write(document.serialized() + "\n")
+        case .yaml:
+            let json = document.serialized()
+            StandardStreams.write((try? YAMLRendering.yaml(fromJSON: json)) ?? json + "\n")
         }
     }
 

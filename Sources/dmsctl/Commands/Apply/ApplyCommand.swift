@@ -30,33 +30,13 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
 
-    @Option(name: [.customShort("f"), .customLong("filename")], help: ArgumentHelp("A file, a directory, or - for stdin. Repeatable.", valueName: "path"))
-    var files: [String] = []
+    @OptionGroup var manifest: ManifestFileOptions
 
     @Flag(help: "Report what would change; change nothing.")
     var dryRun = false
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("give the documents with -f FILE|DIR|-") }
-        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("-f - (stdin) can be given once") }
-    }
-
     func run() async throws {
-        let documents = try ManifestLoading.load(files, resolvingSecrets: true)
-        let settings = try ConnectionSettings.resolve(global)
-        let defaultNamespace = settings.configuration.namespace ?? ""
-        try ManifestLoading.checkDuplicates(documents, defaultNamespace: defaultNamespace)
-        let printer = global.printer
-        let dryRun = dryRun
-        try await GlobalOptions.withClient(settings) { client, options in
-            var runner = ApplyRunner(client: client, options: options, dryRun: dryRun, defaultNamespace: defaultNamespace)
-            for (position, document) in documents.enumerated() {
-                do {
-                    try await runner.apply(document).print(with: printer)
-                } catch {
-                    throw ManifestStop(document: document, position: position, total: documents.count, verb: "applied", cause: error)
-                }
-            }
-        }
+        let documents = try ManifestLoading.load(manifest.files, resolvingSecrets: true)
+        try await ApplyRunner.carryOut(documents, dryRun: dryRun, global: global)
     }
 }

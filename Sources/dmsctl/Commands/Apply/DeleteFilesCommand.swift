@@ -20,33 +20,14 @@ struct DeleteFilesCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Global Options") var global: GlobalOptions
 
-    @Option(name: [.customShort("f"), .customLong("filename")], help: ArgumentHelp("A file, a directory, or - for stdin. Repeatable.", valueName: "path"))
-    var files: [String] = []
+    @OptionGroup var manifest: ManifestFileOptions
 
     @Flag(help: "Report what would be deleted; delete nothing.")
     var dryRun = false
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("give the documents with -f FILE|DIR|-") }
-        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("-f - (stdin) can be given once") }
-    }
-
     func run() async throws {
-        let documents = Array(try ManifestLoading.load(files, resolvingSecrets: false).reversed())
-        let settings = try ConnectionSettings.resolve(global)
-        let defaultNamespace = settings.configuration.namespace ?? ""
-        try ManifestLoading.checkDuplicates(documents, defaultNamespace: defaultNamespace)
-        let printer = global.printer
-        let dryRun = dryRun
-        try await GlobalOptions.withClient(settings) { client, options in
-            let runner = DeleteRunner(client: client, options: options, dryRun: dryRun, defaultNamespace: defaultNamespace)
-            for (position, document) in documents.enumerated() {
-                do {
-                    try await runner.delete(document).print(with: printer)
-                } catch {
-                    throw ManifestStop(document: document, position: position, total: documents.count, verb: "deleted", cause: error)
-                }
-            }
-        }
+        // Reverse dependency order: what uses a resource goes before it.
+        let documents = Array(try ManifestLoading.load(manifest.files, resolvingSecrets: false).reversed())
+        try await DeleteRunner.carryOut(documents, dryRun: dryRun, global: global)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSAPI
+import DMSCatalog
 import DMSProto
 
 extension ConnectionCommand {
@@ -49,7 +50,7 @@ extension ConnectionCommand {
         func run() async throws {
             let builder = builder
             if dryRun {
-                let schema = try builder.build(base: JSONObject(), secretFields: .byNameOnly, promptable: ["password"])
+                let schema = try builder.build(base: [:], secretFields: .byNameOnly, promptable: ["password"])
                 let request = makeRequest(schema: RedactedValue.redacting(schema, secrets: .byNameOnly))
                 try global.printer.print(
                     request,
@@ -65,18 +66,18 @@ extension ConnectionCommand {
                 let spec = builder.wantsSpec
                     ? try await ConnectorSpecLookup.spec(type: type, version: specVersion, client: client, options: options) : nil
                 let schema = try builder.build(
-                    base: JSONObject(), secretFields: spec.secretFields, promptable: spec.promptableSecrets(\.connectionSchema))
+                    base: [:], secretFields: spec.secretFields, promptable: spec.promptableSecrets(\.connectionSchema))
                 return try await client.unary(API.ConnectionService.createConnection, makeRequest(schema: schema), options: options)
             }
             try global.printer.print(created)
         }
 
-        private func makeRequest(schema: JSONObject) -> Dms_V1_CreateConnectionRequest {
+        private func makeRequest(schema: [String: JSONValue]) -> Dms_V1_CreateConnectionRequest {
             .with {
                 $0.name = name
                 $0.type = type
                 $0.version = specVersion
-                $0.schema = JSONValue.object(schema).jsonText
+                $0.schema = JSONValue.object(schema).serialized()
                 $0.namespace = global.namespace ?? ""
             }
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSAPI
+import DMSCatalog
 import DMSClient
 import DMSProto
 
@@ -20,7 +21,7 @@ extension ConnectionCommand {
                     API.ConnectionService.getConnection, .locating(selector, namespace: global.namespace), options: options)
                 return (connection, try await Self.users(of: connection, client: client, options: options))
             }
-            let schema = (try? StructuredText.parseObject(connection.schema, what: "the schema")) ?? JSONObject()
+            let schema = StructuredText.objectOrEmpty(connection.schema)
             var document = try EmbeddedJSON.document(connection)
             document["usedBy"] = .array(users.map(JSONValue.string))
             let header = TextTable.keyValues([
@@ -32,7 +33,7 @@ extension ConnectionCommand {
             ])
             let fields = TextTable.columns(
                 ["field", "value", "secret"],
-                schema.entries.map { [$0.key, $0.value.displayText, RedactedValue.isPlaceholder($0.value) ? "yes" : ""] })
+                schema.sortedByKey.map { [$0.key, $0.value.displayText, RedactedValue.isPlaceholder($0.value) ? "yes" : ""] })
             global.printer.print(document: .object(document), table: header + "\n" + fields)
         }
 
@@ -40,28 +41,10 @@ extension ConnectionCommand {
         private static func users(
             of connection: Dms_V1_Connection, client: RPCClient, options: RPCClient.CallOptions
         ) async throws -> [String] {
-            let sources = try await Pager.collect(.everything) { size, token in
-                let page = try await client.unary(
-                    API.SourceService.listSources,
-                    .with {
-                        $0.namespace = connection.namespace
-                        $0.connectionID = connection.id
-                        $0.pageSize = size
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.sources, page.nextPageToken)
-            }
-            let targets = try await Pager.collect(.everything) { size, token in
-                let page = try await client.unary(
-                    API.TargetService.listTargets,
-                    .with {
-                        $0.namespace = connection.namespace
-                        $0.connectionID = connection.id
-                        $0.pageSize = size
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.targets, page.nextPageToken)
-            }
+            let sources = try await SourceAPI.collect(
+                .everything, namespace: connection.namespace, connectionID: connection.id, client: client, options: options)
+            let targets = try await TargetAPI.collect(
+                .everything, namespace: connection.namespace, connectionID: connection.id, client: client, options: options)
             return sources.items.map { "source/\($0.name)" } + targets.items.map { "target/\($0.name)" }
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSAPI
+import DMSCatalog
 import DMSProto
 
 extension ConnectionCommand {
@@ -57,11 +58,10 @@ extension ConnectionCommand {
                     // out of what is sent back, so an update does not pin them.
                     let spec = try await ConnectorSpecLookup.spec(type: current.type, version: current.version, client: client, options: options)
                     let base = JSONSchemaText.removingDefaults(
-                        (try? StructuredText.parseObject(current.schema, what: "the schema")) ?? JSONObject(),
-                        defaults: spec.map { JSONSchemaText.defaults($0.connectionSchema) } ?? JSONObject())
+                        StructuredText.objectOrEmpty(current.schema), defaults: spec.connectionDefaults)
                     let schema = try builder.build(
                         base: base, secretFields: spec.secretFields, promptable: spec.promptableSecrets(\.connectionSchema))
-                    request.schema = JSONValue.object(schema).jsonText
+                    request.schema = JSONValue.object(schema).serialized()
                     request.updateMask.append("schema")
                 }
                 return try await RevisionConflict.reporting("connection/\(current.name)", readRevision: current.revision) {

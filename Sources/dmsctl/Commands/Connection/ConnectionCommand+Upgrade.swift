@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSAPI
+import DMSCatalog
 import DMSProto
 
 extension ConnectionCommand {
@@ -51,14 +52,13 @@ extension ConnectionCommand {
                     let currentSpec = try await ConnectorSpecLookup.spec(
                         type: current.type, version: current.version, client: client, options: options)
                     let base = JSONSchemaText.removingDefaults(
-                        (try? StructuredText.parseObject(current.schema, what: "the schema")) ?? JSONObject(),
-                        defaults: currentSpec.map { JSONSchemaText.defaults($0.connectionSchema) } ?? JSONObject())
+                        StructuredText.objectOrEmpty(current.schema), defaults: currentSpec.connectionDefaults)
                     let spec = builder.wantsSpec
                         ? try await ConnectorSpecLookup.spec(type: current.type, version: toVersion, client: client, options: options)
                         : nil
                     let schema = try builder.build(
                         base: base, secretFields: spec.secretFields, promptable: spec.promptableSecrets(\.connectionSchema))
-                    request.schema = JSONValue.object(schema).jsonText
+                    request.schema = JSONValue.object(schema).serialized()
                 }
                 return try await RevisionConflict.reporting("connection/\(current.name)", readRevision: current.revision) {
                     try await client.unary(API.ConnectionService.upgradeConnection, request, options: options)

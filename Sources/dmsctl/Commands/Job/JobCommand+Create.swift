@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSAPI
+import DMSCatalog
 import DMSProto
 
 extension JobCommand {
@@ -49,7 +50,7 @@ extension JobCommand {
                 request.targetID = try await ReferenceLookup.targetID(target, namespace: namespace, client: client, options: options)
                 request.paused = paused
                 if !builder.isEmpty {
-                    request.options = JSONValue.object(try builder.build(base: JSONObject(), secretFields: .byNameOnly, promptable: [])).jsonText
+                    request.options = JSONValue.object(try builder.build(base: [:], secretFields: .byNameOnly, promptable: [])).serialized()
                 }
                 try settings.fill(&request)
                 return (try await client.unary(API.MigrationJobService.createMigrationJob, request, options: options), source, target)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSAPI
+import DMSCatalog
 import DMSProto
 
 extension JobCommand {
@@ -56,8 +57,8 @@ extension JobCommand {
                     request.updateMask.append("target_id")
                 }
                 if !builder.isEmpty {
-                    let base = (try? StructuredText.parseObject(current.options, what: "options")) ?? JSONObject()
-                    request.options = JSONValue.object(try builder.build(base: base, secretFields: .byNameOnly, promptable: [])).jsonText
+                    let base = StructuredText.objectOrEmpty(current.options)
+                    request.options = JSONValue.object(try builder.build(base: base, secretFields: .byNameOnly, promptable: [])).serialized()
                     request.updateMask.append("options")
                 }
                 try settings.fill(&request)

@@ -29,11 +29,10 @@ extension NamespaceCommand {
                 return (namespace, try await Self.contents(of: name, client: client, options: options))
             }
             var document = try EmbeddedJSON.document(namespace)
-            document["contents"] = .object(
-                JSONObject([
-                    ("connections", .number(String(contents.connections))), ("sources", .number(String(contents.sources))),
-                    ("targets", .number(String(contents.targets))), ("jobs", .number(String(contents.jobs))),
-                ]))
+            document["contents"] = [
+                "connections": .integer(Int64(contents.connections)), "sources": .integer(Int64(contents.sources)),
+                "targets": .integer(Int64(contents.targets)), "jobs": .integer(Int64(contents.jobs)),
+            ]
             let table =
                 namespace.tableText
                 + TextTable.keyValues([
@@ -56,26 +55,8 @@ extension NamespaceCommand {
                     }, options: options)
                 return (page.connections, page.nextPageToken)
             }.items.count
-            contents.sources = try await Pager.collect(every) { size, token in
-                let page = try await client.unary(
-                    API.SourceService.listSources,
-                    .with {
-                        $0.namespace = namespace
-                        $0.pageSize = size
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.sources, page.nextPageToken)
-            }.items.count
-            contents.targets = try await Pager.collect(every) { size, token in
-                let page = try await client.unary(
-                    API.TargetService.listTargets,
-                    .with {
-                        $0.namespace = namespace
-                        $0.pageSize = size
-                        $0.pageToken = token
-                    }, options: options)
-                return (page.targets, page.nextPageToken)
-            }.items.count
+            contents.sources = try await SourceAPI.collect(every, namespace: namespace, client: client, options: options).items.count
+            contents.targets = try await TargetAPI.collect(every, namespace: namespace, client: client, options: options).items.count
             contents.jobs = try await Pager.collect(every) { size, token in
                 let page = try await client.unary(
                     API.MigrationJobService.listMigrationJobs,

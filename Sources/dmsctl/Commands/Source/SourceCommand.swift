@@ -11,6 +11,13 @@ struct SourceCommand: ParsableCommand {
             whenever it is read or run — a password rotated on the connection reaches the source at \
             once. `describe` shows which fields are inherited and which overridden.
             """,
-        subcommands: [Create.self, Get.self, List.self, Describe.self, Update.self, Delete.self],
+        subcommands: SourceAPI.subcommands,
         aliases: ["sources"])
+}
+
+extension SourceAPI: LayeredCommandKind {
+    static let pluralNoun = "sources"
+    static let exampleName = "orders"
+    static let exampleCreateSetting = #"tables='["public.orders"]'"#
+    static let exampleUpdateSetting = #"query="select * from orders""#
 }

@@ -11,6 +11,13 @@ struct TargetCommand: ParsableCommand {
             whenever it is read or run — a password rotated on the connection reaches the target at \
             once. `describe` shows which fields are inherited and which overridden.
             """,
-        subcommands: [Create.self, Get.self, List.self, Describe.self, Update.self, Delete.self],
+        subcommands: TargetAPI.subcommands,
         aliases: ["targets"])
+}
+
+extension TargetAPI: LayeredCommandKind {
+    static let pluralNoun = "targets"
+    static let exampleName = "warehouse"
+    static let exampleCreateSetting = "mode=append"
+    static let exampleUpdateSetting = "mode=overwrite"
 }

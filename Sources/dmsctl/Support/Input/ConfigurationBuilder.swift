@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSCatalog
 import Foundation
 
 /// Builds the configuration object that a create, update or upgrade sends, from what the command
@@ -35,7 +36,7 @@ struct ConfigurationBuilder {
     ///   - base: the object to start from when no file is given (the current one for an update).
     ///   - secretFields: which keys are secret (refused in `--set`).
     ///   - promptable: the secret fields `--prompt-secrets` asks for when not given.
-    func build(base: JSONObject, secretFields: SecretFields, promptable: [String]) throws -> JSONObject {
+    func build(base: [String: JSONValue], secretFields: SecretFields, promptable: [String]) throws -> [String: JSONValue] {
         try assignments.refuseSecrets(secretFields)
         var object = try file.map { try Self.readObject(from: $0, flag: fileFlag) } ?? base
         object = try assignments.applied(to: object)
@@ -51,7 +52,7 @@ struct ConfigurationBuilder {
     }
 
     /// The object in the JSON or YAML file at `path` (`-`: stdin).
-    static func readObject(from path: String, flag: String) throws -> JSONObject {
+    static func readObject(from path: String, flag: String) throws -> [String: JSONValue] {
         let text: String
         if path == "-" {
             text = StandardInput.readAll()

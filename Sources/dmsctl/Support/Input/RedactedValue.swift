@@ -1,8 +1,10 @@
+import DMSCatalog
+
 /// How the server shows a secret it holds: the value of every secret field reads `********` in
 /// its answers, and sending `********` back keeps the stored value.
 enum RedactedValue {
     /// The placeholder.
-    static let placeholder = "********"
+    static let placeholder = ConnectorSpec.redactedPlaceholder
 
     /// Whether `value` is the placeholder.
     static func isPlaceholder(_ value: JSONValue?) -> Bool {
@@ -13,7 +15,7 @@ enum RedactedValue {
 extension RedactedValue {
     /// `object` with the value of every secret field replaced by the placeholder, for showing a
     /// configuration dmsctl built (e.g. in a dry run) without showing its secrets.
-    static func redacting(_ object: JSONObject, secrets: SecretFields) -> JSONObject {
+    static func redacting(_ object: [String: JSONValue], secrets: SecretFields) -> [String: JSONValue] {
         var result = object
         for key in object.keys where secrets.contains(key) { result[key] = .string(placeholder) }
         return result

@@ -1,3 +1,4 @@
+import DMSCatalog
 import Yams
 
 extension JSONValue {
@@ -11,12 +12,13 @@ extension JSONValue {
         var description: String { path.isEmpty ? problem : "\(path): \(problem)" }
     }
 
-    /// The JSON form of a composed YAML node: mappings become objects (keys in order), sequences
-    /// arrays, and scalars `null`, booleans, numbers or strings as YAML's core schema resolves them.
+    /// The JSON form of a composed YAML node: mappings become objects, sequences arrays, and
+    /// scalars `null`, booleans, numbers or strings as YAML's core schema resolves them. Integers
+    /// must fit in 64 bits; infinities and NaN stay strings.
     init(yaml node: Node, path: String = "") throws(YAMLConversionError) {
         switch node {
         case .scalar(let scalar):
-            self = Self.scalar(scalar, node: node)
+            self = try Self.scalar(scalar, node: node, path: path)
         case .sequence(let sequence):
             var elements: [JSONValue] = []
             for (position, element) in sequence.enumerated() {
@@ -24,34 +26,37 @@ extension JSONValue {
             }
             self = .array(elements)
         case .mapping(let mapping):
-            var object = JSONObject()
+            var members: [String: JSONValue] = [:]
             for (keyNode, valueNode) in mapping {
                 guard case .scalar(let key) = keyNode else {
                     throw YAMLConversionError(path: path, problem: "a key must be a plain string, not a collection")
                 }
                 let childPath = path.isEmpty ? key.string : "\(path).\(key.string)"
-                if object[key.string] != nil {
+                if members[key.string] != nil {
                     throw YAMLConversionError(path: childPath, problem: "the key appears twice")
                 }
-                object[key.string] = try JSONValue(yaml: valueNode, path: childPath)
+                members[key.string] = try JSONValue(yaml: valueNode, path: childPath)
             }
-            self = .object(object)
+            self = .object(members)
         case .alias:
             throw YAMLConversionError(path: path, problem: "YAML aliases are not supported")
         }
     }
 
-    private static func scalar(_ scalar: Node.Scalar, node: Node) -> JSONValue {
+    private static func scalar(_ scalar: Node.Scalar, node: Node, path: String) throws(YAMLConversionError) -> JSONValue {
         switch Tag.Name(rawValue: node.tag.rawValue) {
         case Tag.Name.null: return .null
         case Tag.Name.bool: return node.bool.map(JSONValue.bool) ?? .string(scalar.string)
         case Tag.Name.int:
-            if JSONNumber.isValid(scalar.string) { return .number(scalar.string) }
-            return node.int.map { .number(String($0)) } ?? .string(scalar.string)
+            if let integer = Int64(scalar.string) ?? node.int.map(Int64.init) { return .integer(integer) }
+            if isOversizedInteger(scalar.string) {
+                // The value is not repeated: it may be a secret.
+                throw YAMLConversionError(path: path, problem: "the integer does not fit in 64 bits (quote it to keep it as a string)")
+            }
+            return .string(scalar.string)
         case Tag.Name.float:
-            if JSONNumber.isValid(scalar.string) { return .number(scalar.string) }
             guard let value = node.float, value.isFinite else { return .string(scalar.string) }
-            return .number(String(value))
+            return .number(value)
         default:
             return .string(scalar.string)
         }

@@ -1,10 +1,11 @@
+import DMSCatalog
 import Yams
 
 /// Reads one configuration object written as JSON or YAML, as `--schema-file` takes it.
 enum StructuredText {
     /// Why a text is not one JSON or YAML document.
     struct ParseError: Error, CustomStringConvertible {
-        /// Where and what, e.g. `line 3, column 7: expected ',' or '}' in an object`.
+        /// Where and what, e.g. `invalid JSON: line 3, column 7: expected ',' or '}' after an object member`.
         var description: String
     }
 
@@ -13,11 +14,7 @@ enum StructuredText {
     static func parse(_ text: String) throws(ParseError) -> JSONValue {
         let start = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\u{FEFF}" }
         if start.first == "{" || start.first == "[" {
-            do {
-                return try JSONParser.parse(String(start))
-            } catch {
-                throw ParseError(description: "invalid JSON: \(error)")
-            }
+            return try parseJSON(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         }
         let node: Node?
         do {
@@ -33,12 +30,27 @@ enum StructuredText {
         }
     }
 
+    /// The value in `text`, which must be JSON (strict: RFC 8259, integers within 64 bits).
+    static func parseJSON(_ text: String) throws(ParseError) -> JSONValue {
+        do {
+            return try JSONValue(parsing: text)
+        } catch {
+            throw ParseError(description: "invalid JSON: \(JSONErrorText.describe(error, in: text))")
+        }
+    }
+
+    /// The object in JSON text the server sent (a schema, conf, overrides or options); empty
+    /// for empty text or anything but an object.
+    static func objectOrEmpty(_ text: String) -> [String: JSONValue] {
+        (try? JSONValue(parsing: text))?.objectValue ?? [:]
+    }
+
     /// ``parse(_:)``, requiring an object; `what` names the input in the error.
-    static func parseObject(_ text: String, what: String) throws(ParseError) -> JSONObject {
+    static func parseObject(_ text: String, what: String) throws(ParseError) -> [String: JSONValue] {
         let value = try parse(text)
-        guard case .object(let object) = value else {
+        guard case .object(let members) = value else {
             throw ParseError(description: "\(what) must hold an object (key: value pairs), not \(value.kindDescription)")
         }
-        return object
+        return members
     }
 }

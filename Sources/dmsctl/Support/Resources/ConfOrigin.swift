@@ -1,3 +1,5 @@
+import DMSCatalog
+
 /// Where a field of a source's or target's effective configuration comes from.
 enum ConfOrigin: String, Sendable {
     /// From the connection: the source does not store it.
@@ -17,11 +19,13 @@ enum ConfOrigin: String, Sendable {
         var origin: ConfOrigin
     }
 
-    /// The fields of `conf` (the effective configuration), in its order: overridden when
+    /// The fields of `conf` (the effective configuration), sorted by key: overridden when
     /// `overrides` has the key, inherited when the connection's schema has it (or when that
     /// schema is unknown, `nil`), default otherwise. Keys only in `overrides` follow.
-    static func fields(conf: JSONObject, overrides: JSONObject, connection: JSONObject?) -> [Field] {
-        let effective = conf.entries.map { entry -> Field in
+    static func fields(
+        conf: [String: JSONValue], overrides: [String: JSONValue], connection: [String: JSONValue]?
+    ) -> [Field] {
+        let effective = conf.sortedByKey.map { entry -> Field in
             let origin: ConfOrigin
             if overrides[entry.key] != nil {
                 origin = .overridden
@@ -32,7 +36,7 @@ enum ConfOrigin: String, Sendable {
             }
             return Field(key: entry.key, value: entry.value, origin: origin)
         }
-        let extra = overrides.entries.filter { conf[$0.key] == nil }.map { Field(key: $0.key, value: $0.value, origin: .overridden) }
+        let extra = overrides.sortedByKey.filter { conf[$0.key] == nil }.map { Field(key: $0.key, value: $0.value, origin: .overridden) }
         return effective + extra
     }
 }

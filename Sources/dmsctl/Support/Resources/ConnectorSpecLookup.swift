@@ -1,4 +1,5 @@
 import DMSAPI
+import DMSCatalog
 import DMSClient
 import DMSProto
 import DMSWire
@@ -30,11 +31,31 @@ extension Optional where Wrapped == Dms_V1_ConnectorSpec {
         SecretFields(declared: Set(self?.secretFields ?? []))
     }
 
+    /// The `default` of each field of the spec's connection schema; empty without a spec.
+    var connectionDefaults: [String: JSONValue] {
+        self.map { JSONSchemaText.defaults($0.connectionSchema) } ?? [:]
+    }
+
     /// The secret fields `--prompt-secrets` asks for on an object following `schemaText` (one of
     /// the spec's JSON Schemas): those among its properties; without a spec, `password`.
     func promptableSecrets(_ schemaText: KeyPath<Dms_V1_ConnectorSpec, String>) -> [String] {
         guard let spec = self else { return ["password"] }
         guard let properties = JSONSchemaText.propertyNames(spec[keyPath: schemaText]) else { return spec.secretFields }
         return spec.secretFields.filter(properties.contains)
+    }
+}
+
+extension ConnectorSpecLookup {
+    /// The secret fields of the spec connection `connectionID` follows, and those
+    /// `--prompt-secrets` asks for on an object following the spec's `schema`; when not `wanted`,
+    /// secrets by name only and no prompts, without asking the server.
+    static func secrets(
+        ofConnection connectionID: String, schema: KeyPath<Dms_V1_ConnectorSpec, String>, wanted: Bool, client: RPCClient,
+        options: RPCClient.CallOptions
+    ) async throws -> (SecretFields, [String]) {
+        guard wanted else { return (.byNameOnly, []) }
+        let connection = try await client.unary(API.ConnectionService.getConnection, .identified(connectionID), options: options)
+        let connectorSpec = try await Self.spec(type: connection.type, version: connection.version, client: client, options: options)
+        return (connectorSpec.secretFields, connectorSpec.promptableSecrets(schema))
     }
 }
