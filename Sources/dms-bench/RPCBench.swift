@@ -20,14 +20,7 @@ struct RPCBench: AsyncParsableCommand {
             process that answers each with one reply-sized message.
             """)
 
-    @Option(help: "dmsd address, host:port.")
-    var server: String
-
-    @Option(help: "CA certificate (PEM) that signed dmsd's certificate.")
-    var caFile: String?
-
-    @Option(help: "The name dmsd's certificate must carry, when it differs from the host.")
-    var serverName: String?
+    @OptionGroup var target: DaemonTargetOptions
 
     @Option(help: "Concurrency levels, comma-separated.")
     var concurrency: String = "1,8,64"
@@ -48,17 +41,15 @@ struct RPCBench: AsyncParsableCommand {
     var sizingCallID: UInt64 = 100_000
 
     func validate() throws {
-        guard parseServerAddress(server) != nil else { throw ValidationError("--server must be host:port") }
-        guard levels.allSatisfy({ $0 > 0 }), !levels.isEmpty else { throw ValidationError("--concurrency must list positive integers") }
+        _ = try DaemonTargetOptions.levels(concurrency)
         guard warmUp >= 0, duration > 0 else { throw ValidationError("--warm-up must be >= 0 and --duration > 0") }
     }
 
-    private var levels: [Int] { concurrency.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    private var levels: [Int] { (try? DaemonTargetOptions.levels(concurrency)) ?? [] }
 
     func run() async throws {
-        let (host, port) = parseServerAddress(server)!
         let token = anonymous ? nil : ProcessInfo.processInfo.environment["DMS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let dms = RPCClient.Configuration(host: host, port: port, caFile: caFile, serverName: serverName, token: token)
+        let dms = target.clientConfiguration(token: token)
         let loadBefore = loadAverage()
 
         // The exact sizes of the traffic: the REQUEST the real client sends, and dmsd's END reply.
@@ -100,7 +91,7 @@ struct RPCBench: AsyncParsableCommand {
         await baseline.shutdown()
         let loadAfter = loadAverage()
 
-        print("RPC unary Health: dmsd at \(host):\(port) vs bare NIO TLS 1.3 echo (same process as the client)")
+        print("RPC unary Health: dmsd at \(target.server) vs bare NIO TLS 1.3 echo (same process as the client)")
         print("calls \(token == nil ? "without a token (anonymous)" : "with the bearer token from DMS_TOKEN")")
         print("request \(requestSize) B, reply \(replySize) B on the wire; warm-up \(self.warmUp) s, measured \(self.duration) s per run")
         print("cores \(System.coreCount); load average before \(loadBefore), after \(loadAfter) (noisy machine: compare ratios)")

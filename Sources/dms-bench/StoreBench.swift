@@ -27,14 +27,7 @@ struct StoreBench: AsyncParsableCommand {
             place (scripts/bench runs a throw-away dmsd); the scratch table is dropped.
             """)
 
-    @Option(help: "dmsd address, host:port.")
-    var server: String
-
-    @Option(help: "CA certificate (PEM) that signed dmsd's certificate.")
-    var caFile: String?
-
-    @Option(help: "The name dmsd's certificate must carry, when it differs from the host.")
-    var serverName: String?
+    @OptionGroup var target: DaemonTargetOptions
 
     @Option(help: "libpq conninfo of dmsd's PostgreSQL database (the baseline runs there).")
     var database: String
@@ -55,8 +48,7 @@ struct StoreBench: AsyncParsableCommand {
     var rounds: Int = 6
 
     func validate() throws {
-        guard parseServerAddress(server) != nil else { throw ValidationError("--server must be host:port") }
-        guard !levels.isEmpty, levels.allSatisfy({ $0 > 0 }) else { throw ValidationError("--concurrency must list positive integers") }
+        _ = try DaemonTargetOptions.levels(concurrency)
         guard count > 0, getCount > 0, warmUp >= 0, rounds > 0 else {
             throw ValidationError("--count, --gets and --rounds must be > 0, --warm-up >= 0")
         }
@@ -75,15 +67,14 @@ struct StoreBench: AsyncParsableCommand {
         return userInfo.contains(":") || conninfo.contains("password=")
     }
 
-    private var levels: [Int] { concurrency.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    private var levels: [Int] { (try? DaemonTargetOptions.levels(concurrency)) ?? [] }
     private var getCount: Int { gets ?? count * 5 / 2 }
 
     func run() async throws {
-        let (host, port) = parseServerAddress(server)!
         guard let token = ProcessInfo.processInfo.environment["DMS_TOKEN"], !token.isEmpty else {
             throw StoreBenchError("set DMS_TOKEN to a token that may create connections (CreateConnection needs one)")
         }
-        let dms = RPCClient.Configuration(host: host, port: port, caFile: caFile, serverName: serverName, token: token)
+        let dms = target.clientConfiguration(token: token)
         let workload = StoreWorkload()
         let loadBefore = loadAverage()
 
@@ -94,7 +85,7 @@ struct StoreBench: AsyncParsableCommand {
         }
         let loadAfter = loadAverage()
 
-        print("Store: CreateConnection / GetConnection through dmsd at \(host):\(port) vs libpq INSERT … RETURNING / SELECT by id")
+        print("Store: CreateConnection / GetConnection through dmsd at \(target.server) vs libpq INSERT … RETURNING / SELECT by id")
         print("of the same rows on the same PostgreSQL (dmsd's statements, table bench_connections shaped like connections)")
         print(
             "rows: schema \(sizes.dmsSchemaBytes) B (dmsd) / \(sizes.rawSchemaBytes) B (libpq), "
