@@ -41,7 +41,11 @@ let package = Package(
         ),
         // The method catalog of the contract (typed descriptors of every RPC), generated from
         // Protos/ by scripts/gen-protos. Never edited by hand.
-        .target(name: "DMSAPI", dependencies: ["DMSWire", "DMSProto"]),
+        // Beside it, by hand: the shapes several messages share (LocatingRequest, LayeredResource, …).
+        .target(
+            name: "DMSAPI",
+            dependencies: ["DMSWire", "DMSProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
         // TLS material: a development CA and server certificates, loading PEM files, TLS settings.
         .target(
             name: "DMSTLS",

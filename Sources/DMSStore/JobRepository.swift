@@ -199,9 +199,7 @@ public struct JobRepository: Sendable {
         var job = input
         var violations = [RPCError.FieldViolation]()
         if let reason = ResourceName.validate(job.name) { violations.append(.init(field: "name", description: reason)) }
-        for (field, id, table) in [("source_id", job.sourceID, "sources"), ("target_id", job.targetID, "targets")] {
-            await checkReference(id, field: field, table: table, namespace: job.namespace, scope: scope, violations: &violations)
-        }
+        try await checkReferences(of: job, scope: scope, violations: &violations)
         if let reason = ScheduleSyntax.problem(job.schedule) { violations.append(.init(field: "schedule", description: reason)) }
         if job.timeZone.isEmpty { job.timeZone = "UTC" }
         if TimeZone(identifier: job.timeZone) == nil {
@@ -233,19 +231,42 @@ public struct JobRepository: Sendable {
         return (job, options)
     }
 
-    private func checkReference(_ text: String, field: String, table: String, namespace: String, scope: AccessScope, violations: inout [RPCError.FieldViolation]) async {
-        let noun = table == "sources" ? "source" : "target"
-        guard !text.isEmpty else { return violations.append(.init(field: field, description: "required")) }
-        guard let id = UUID(uuidString: text) else {
-            return violations.append(.init(field: field, description: "is not an id of this server (a UUID)"))
+    /// Adds a violation for each of the job's Source and Target ids that is malformed, unknown (or
+    /// out of the caller's reach), or of another namespace. One query looks up both; a database
+    /// failure is thrown, never mistaken for "no such source".
+    private func checkReferences(of job: Dms_V1_MigrationJob, scope: AccessScope, violations: inout [RPCError.FieldViolation]) async throws {
+        func parsed(_ text: String, field: String) -> UUID? {
+            if text.isEmpty {
+                violations.append(.init(field: field, description: "required"))
+            } else if let id = UUID(uuidString: text) {
+                return id
+            } else {
+                violations.append(.init(field: field, description: "is not an id of this server (a UUID)"))
+            }
+            return nil
         }
-        let found = try? await pool.withConnection { db in
-            try db.query("SELECT namespace FROM \(table) WHERE id = $1 AND ($2::text IS NULL OR namespace = $2)", id, scope.namespace).first?.string("namespace")
+        let sourceID = parsed(job.sourceID, field: "source_id")
+        let targetID = parsed(job.targetID, field: "target_id")
+        guard sourceID != nil || targetID != nil else { return }
+        let owners = try await pool.withConnection { db in
+            try db.query(
+                """
+                SELECT (SELECT namespace FROM sources WHERE id = $1 AND ($3::text IS NULL OR namespace = $3)) AS source_namespace,
+                       (SELECT namespace FROM targets WHERE id = $2 AND ($3::text IS NULL OR namespace = $3)) AS target_namespace
+                """, sourceID, targetID, scope.namespace
+            ).first
         }
-        guard let owner = found else { return violations.append(.init(field: field, description: "no such \(noun)")) }
-        if owner != namespace {
-            violations.append(
-                .init(field: field, description: "the \(noun) is in namespace \"\(owner)\"; a job may only pair resources of its own namespace \"\(namespace)\""))
+        for (field, noun, id, column) in [("source_id", "source", sourceID, "source_namespace"), ("target_id", "target", targetID, "target_namespace")] where id != nil {
+            guard let owner = try owners?.text(column) else {
+                violations.append(.init(field: field, description: "no such \(noun)"))
+                continue
+            }
+            if owner != job.namespace {
+                violations.append(
+                    .init(
+                        field: field,
+                        description: "the \(noun) is in namespace \"\(owner)\"; a job may only pair resources of its own namespace \"\(job.namespace)\""))
+            }
         }
     }
 

@@ -27,7 +27,7 @@ struct NamespaceService: Sendable {
         router.register(API.NamespaceService.updateNamespace) { request, context in
             try context.scope().checkAdmin("changing a namespace")
             var violations = [RPCError.FieldViolation]()
-            _ = UpdateMaskCheck.check(request.updateMask, allowed: ["description"], violations: &violations)
+            UpdateMaskCheck.check(request.updateMask, allowed: ["description"], violations: &violations)
             guard violations.isEmpty else { throw RPCError.invalidArgument(violations) }
             return try await store.namespaces.update(name: request.name, expectedRevision: request.expectedRevision, description: request.description_p)
         }
@@ -42,10 +42,10 @@ struct NamespaceService: Sendable {
 
 /// Checks update-mask names in services that have no repository-side mask.
 enum UpdateMaskCheck {
-    static func check(_ mask: [String], allowed: Set<String>, violations: inout [RPCError.FieldViolation]) -> Set<String> {
+    /// Adds a violation for each name in `mask` that is not in `allowed`.
+    static func check(_ mask: [String], allowed: Set<String>, violations: inout [RPCError.FieldViolation]) {
         for (index, name) in mask.enumerated() where !allowed.contains(name) {
             violations.append(.init(field: "update_mask[\(index)]", description: "unknown field \"\(name)\"; one of: \(allowed.sorted().joined(separator: ", "))"))
         }
-        return Set(mask)
     }
 }

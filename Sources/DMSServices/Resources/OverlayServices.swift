@@ -7,7 +7,7 @@ import DMSWire
 import SwiftProtobuf
 
 /// Sources and Targets: the same CRUD over the overlay repository, for two sets of message types.
-struct OverlayService<Resource: OverlayMessage, Create: OverlayCreateRequest, Get: ResourceLookup, List: OverlayListRequest, ListResponse: SwiftProtobuf.Message, Update: OverlayUpdateRequest, Delete: ResourceLookup & RevisionChecked, DeleteResponse: SwiftProtobuf.Message>: Sendable {
+struct OverlayService<Resource: LayeredResource, Create: LayeredCreateRequest, Get: LocatingRequest, List: LayeredListRequest, ListResponse: SwiftProtobuf.Message, Update: LayeredUpdateRequest, Delete: LayeredDeleteRequest, DeleteResponse: SwiftProtobuf.Message>: Sendable {
     let repository: OverlayRepository
     let create: UnaryMethod<Create, Resource>
     let get: UnaryMethod<Get, Resource>
@@ -89,19 +89,7 @@ extension OverlayService where Resource == Dms_V1_Target, Create == Dms_V1_Creat
 }
 
 /// A Source or Target message, made from what the repository returns.
-protocol OverlayMessage: SwiftProtobuf.Message {
-    var id: String { get set }
-    var name: String { get set }
-    var namespace: String { get set }
-    var connectionID: String { get set }
-    var conf: String { get set }
-    var overrides: String { get set }
-    var revision: Int64 { get set }
-    var createTime: Google_Protobuf_Timestamp { get set }
-    var updateTime: Google_Protobuf_Timestamp { get set }
-}
-
-extension OverlayMessage {
+extension LayeredResource {
     init(_ overlay: OverlayRepository.Overlay) {
         self.init()
         id = overlay.id
@@ -116,52 +104,3 @@ extension OverlayMessage {
     }
 }
 
-/// A request that names one resource: `id`, or `name` + `namespace`.
-protocol ResourceLookup: SwiftProtobuf.Message {
-    var id: String { get }
-    var name: String { get }
-    var namespace: String { get }
-}
-
-/// A request that carries the revision its client read.
-protocol RevisionChecked {
-    var expectedRevision: Int64 { get }
-}
-
-/// CreateSourceRequest / CreateTargetRequest.
-protocol OverlayCreateRequest: SwiftProtobuf.Message {
-    var name: String { get }
-    var connectionID: String { get }
-    var conf: String { get }
-    var namespace: String { get }
-}
-
-/// ListSourcesRequest / ListTargetsRequest.
-protocol OverlayListRequest: SwiftProtobuf.Message {
-    var namespace: String { get }
-    var namePrefix: String { get }
-    var connectionID: String { get }
-    var pageSize: Int32 { get }
-    var pageToken: String { get }
-}
-
-/// UpdateSourceRequest / UpdateTargetRequest.
-protocol OverlayUpdateRequest: ResourceLookup, RevisionChecked {
-    var updateMask: [String] { get }
-    var newName: String { get }
-    var connectionID: String { get }
-    var conf: String { get }
-}
-
-extension Dms_V1_Source: OverlayMessage {}
-extension Dms_V1_Target: OverlayMessage {}
-extension Dms_V1_CreateSourceRequest: OverlayCreateRequest {}
-extension Dms_V1_CreateTargetRequest: OverlayCreateRequest {}
-extension Dms_V1_GetSourceRequest: ResourceLookup {}
-extension Dms_V1_GetTargetRequest: ResourceLookup {}
-extension Dms_V1_ListSourcesRequest: OverlayListRequest {}
-extension Dms_V1_ListTargetsRequest: OverlayListRequest {}
-extension Dms_V1_UpdateSourceRequest: OverlayUpdateRequest {}
-extension Dms_V1_UpdateTargetRequest: OverlayUpdateRequest {}
-extension Dms_V1_DeleteSourceRequest: ResourceLookup, RevisionChecked {}
-extension Dms_V1_DeleteTargetRequest: ResourceLookup, RevisionChecked {}

@@ -1,3 +1,4 @@
+import DMSAPI
 import DMSCatalog
 import DMSProto
 

@@ -1,3 +1,5 @@
+import DMSAPI
+
 extension LayeredResource {
     /// `NAME`, `ID`, `NAMESPACE`, `CONNECTION`, `REVISION`, `CREATED`, `UPDATED`, `OVERRIDES` lines;
     /// the connection by name when known.

@@ -3,61 +3,12 @@ import DMSProto
 import DMSWire
 import SwiftProtobuf
 
-/// A resource that extends a Connection with its own fields — a Source or a Target. Both have the
-/// same shape and the same calls, so dmsctl handles them with one set of code.
-protocol LayeredResource: SwiftProtobuf.Message, Sendable {
-    var id: String { get set }
-    var name: String { get set }
-    var connectionID: String { get set }
-    /// The effective configuration (JSON text).
-    var conf: String { get set }
-    /// The resource's own fields (JSON text).
-    var overrides: String { get set }
-    var namespace: String { get set }
-    var revision: Int64 { get set }
-    var createTime: Google_Protobuf_Timestamp { get set }
-    var hasCreateTime: Bool { get }
-    var updateTime: Google_Protobuf_Timestamp { get set }
-    var hasUpdateTime: Bool { get }
-}
-
-/// The create request of a ``LayeredResource``.
-protocol LayeredCreateRequest: SwiftProtobuf.Message {
-    var name: String { get set }
-    var connectionID: String { get set }
-    var conf: String { get set }
-    var namespace: String { get set }
-}
-
-/// The list request of a ``LayeredResource``.
-protocol LayeredListRequest: SwiftProtobuf.Message {
-    var namespace: String { get set }
-    var namePrefix: String { get set }
-    var connectionID: String { get set }
-    var pageSize: Int32 { get set }
-    var pageToken: String { get set }
-}
-
 /// The list response of a ``LayeredResource``.
 protocol LayeredListResponse: SwiftProtobuf.Message {
     associatedtype Resource: LayeredResource
     /// The page's resources.
     var items: [Resource] { get set }
     var nextPageToken: String { get set }
-}
-
-/// The update request of a ``LayeredResource``.
-protocol LayeredUpdateRequest: LocatingRequest {
-    var expectedRevision: Int64 { get set }
-    var updateMask: [String] { get set }
-    var newName: String { get set }
-    var connectionID: String { get set }
-    var conf: String { get set }
-}
-
-/// The delete request of a ``LayeredResource``.
-protocol LayeredDeleteRequest: LocatingRequest {
-    var expectedRevision: Int64 { get set }
 }
 
 /// The calls and names of one kind of ``LayeredResource``.
@@ -104,11 +55,6 @@ enum TargetAPI: LayeredResourceAPI {
     static let delete = API.TargetService.deleteTarget
 }
 
-extension Dms_V1_Source: LayeredResource {}
-extension Dms_V1_CreateSourceRequest: LayeredCreateRequest {}
-extension Dms_V1_ListSourcesRequest: LayeredListRequest {}
-extension Dms_V1_UpdateSourceRequest: LayeredUpdateRequest {}
-extension Dms_V1_DeleteSourceRequest: LayeredDeleteRequest {}
 extension Dms_V1_ListSourcesResponse: LayeredListResponse {
     var items: [Dms_V1_Source] {
         get { sources }
@@ -116,11 +62,6 @@ extension Dms_V1_ListSourcesResponse: LayeredListResponse {
     }
 }
 
-extension Dms_V1_Target: LayeredResource {}
-extension Dms_V1_CreateTargetRequest: LayeredCreateRequest {}
-extension Dms_V1_ListTargetsRequest: LayeredListRequest {}
-extension Dms_V1_UpdateTargetRequest: LayeredUpdateRequest {}
-extension Dms_V1_DeleteTargetRequest: LayeredDeleteRequest {}
 extension Dms_V1_ListTargetsResponse: LayeredListResponse {
     var items: [Dms_V1_Target] {
         get { targets }
