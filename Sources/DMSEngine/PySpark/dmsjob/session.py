@@ -1,0 +1,60 @@
+"""The SparkSession: settings every run relies on (UTC, TIMESTAMP_MICROS Parquet, no speculation)."""
+import glob
+import os
+
+# Settings applied to every session DMS creates. Settings that only take effect when the JVM starts
+# (driver Java options) must be on the spark-submit command line: see README.md "Command lines".
+SQL_CONF = {
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+    "spark.sql.parquet.datetimeRebaseModeInWrite": "CORRECTED",
+    "spark.sql.parquet.int96RebaseModeInWrite": "CORRECTED",
+    "spark.sql.parquet.datetimeRebaseModeInRead": "CORRECTED",
+    "spark.sql.avro.datetimeRebaseModeInWrite": "CORRECTED",
+    "spark.sql.ansi.enabled": "true",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+}
+CORE_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.speculation": "false",
+    "spark.driver.extraJavaOptions": "-Duser.timezone=UTC -XX:TieredStopAtLevel=1",
+    "spark.executor.extraJavaOptions": "-Duser.timezone=UTC",
+    "spark.task.maxFailures": "4",
+    "spark.sql.shuffle.partitions": "8",
+}
+
+
+def default_jars():
+    """The JDBC drivers that Debian installs (PostgreSQL, MariaDB, SQLite), if present."""
+    out = []
+    for pat in ("/usr/share/java/postgresql.jar", "/usr/share/java/mariadb-java-client.jar",
+                "/usr/share/java/sqlite-jdbc.jar"):
+        out.extend(glob.glob(pat))
+    return out
+
+
+def create_session(app_name="dms", master=None, extra_jars=(), local_dir=None):
+    from pyspark.sql import SparkSession
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    b = SparkSession.builder.appName(app_name)
+    if master:
+        b = b.master(master)
+    jars = list(default_jars()) + list(extra_jars)
+    if jars:
+        b = b.config("spark.jars", ",".join(jars))
+    if local_dir:
+        os.makedirs(local_dir, exist_ok=True)
+        b = b.config("spark.local.dir", local_dir)
+    for k, v in CORE_CONF.items():
+        b = b.config(k, v)
+    for k, v in SQL_CONF.items():
+        b = b.config(k, v)
+    spark = b.getOrCreate()
+    apply_sql_conf(spark)
+    spark.sparkContext.setLogLevel("WARN")
+    return spark
+
+
+def apply_sql_conf(spark):
+    for k, v in SQL_CONF.items():
+        spark.conf.set(k, v)
