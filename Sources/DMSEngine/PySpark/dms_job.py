@@ -25,27 +25,10 @@ def _stdout_line(line):
 
 
 def _session(app_name):
-    from dmsjob.session import create_session
+    from dmsjob.session import create_session, ship_package
     spark = create_session(app_name=app_name)
-    _ship_package(spark)
+    ship_package(spark)
     return spark
-
-
-def _ship_package(spark):
-    """Python workers need the dmsjob package: ship it unless it already comes from --py-files."""
-    import dmsjob
-    pkg_dir = os.path.dirname(os.path.abspath(dmsjob.__file__))
-    if not os.path.isdir(pkg_dir):
-        return  # imported from a zip: spark-submit --py-files already ships it
-    import tempfile
-    import zipfile
-    tmp = tempfile.mkdtemp(prefix="dmsjob-")
-    zpath = os.path.join(tmp, "dmsjob.zip")
-    with zipfile.ZipFile(zpath, "w") as z:
-        for f in sorted(os.listdir(pkg_dir)):
-            if f.endswith(".py"):
-                z.write(os.path.join(pkg_dir, f), "dmsjob/" + f)
-    spark.sparkContext.addPyFile(zpath)
 
 
 def cmd_run(args):

@@ -146,5 +146,6 @@ def spark(workdir):
     from dmsjob import session as dsession
     s = dsession.create_session(app_name="dms-tests", master="local[2]",
                                 extra_jars=[], local_dir=os.path.join(workdir, "spark"))
+    dsession.ship_package(s)
     yield s
     s.stop()

@@ -79,8 +79,8 @@ def make_task(job):
             try:
                 n = b.run_split(job, split)
             except Exception as e:  # the driver extracts the root cause after DMS-ROOT:
-                from dmsjob.errors import root_cause
-                raise RuntimeError("DMS-ROOT: " + root_cause(e)) from None
+                from dmsjob.errors import ROOT_MARK, root_cause
+                raise RuntimeError(ROOT_MARK + root_cause(e)) from None
             yield (split["id"], n)
 
     return task
@@ -178,7 +178,7 @@ def _to_mysql(job, split, sconn, copy_out):
         n = cur.rowcount
         warnings = cur.execute("SHOW WARNINGS") and cur.fetchall()
         if warnings:
-            raise DMSError(f"MariaDB changed values while loading: {warnings[0][2]}")
+            raise DMSError(f"MariaDB refused or changed a value while loading: {warnings[0][2]}")
         tconn.commit()
         return n
     finally:

@@ -25,6 +25,7 @@ class Cancelled(DMSError):
         super().__init__(msg)
 
 
+ROOT_MARK = "DMS-" + "ROOT: "  # never written literally, so tracebacks quoting the source do not match
 _ROOT_MARK = re.compile(r"DMS-ROOT: ([^\n]*)")
 _CAUSED_BY = re.compile(r"Caused by: (?:[\w.$]+(?:Exception|Error)): ([^\n]*)")
 _JAVA_EXC_LINE = re.compile(r"^(?:[\w$]+\.)+[\w$]*(?:Exception|Error)(?:: (.*))?$")
@@ -36,9 +37,9 @@ def _clean(msg):
     if msg is None:
         return ""
     msg = str(msg).strip()
-    m = _ROOT_MARK.search(msg)
-    if m:
-        return m.group(1).strip()
+    found = _ROOT_MARK.findall(msg)
+    if found:
+        return found[-1].strip()[:500]
     m = _JDBC_BATCH.search(msg)
     if m:
         msg = m.group(1).strip()

@@ -35,7 +35,10 @@ def default_jars():
 
 def create_session(app_name="dms", master=None, extra_jars=(), local_dir=None):
     from pyspark.sql import SparkSession
+    import sys
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers run the bulk path: they need the driver's interpreter (psycopg, PyMySQL)
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     b = SparkSession.builder.appName(app_name)
     if master:
         b = b.master(master)
@@ -58,3 +61,19 @@ def create_session(app_name="dms", master=None, extra_jars=(), local_dir=None):
 def apply_sql_conf(spark):
     for k, v in SQL_CONF.items():
         spark.conf.set(k, v)
+
+
+def ship_package(spark):
+    """Python workers need the dmsjob package: ship it unless it already comes from --py-files."""
+    import tempfile
+    import zipfile
+    pkg_dir = os.path.dirname(os.path.abspath(__file__))
+    if not os.path.isdir(pkg_dir):
+        return  # imported from a zip: spark-submit --py-files already ships it
+    tmp = tempfile.mkdtemp(prefix="dmsjob-")
+    zpath = os.path.join(tmp, "dmsjob.zip")
+    with zipfile.ZipFile(zpath, "w") as z:
+        for f in sorted(os.listdir(pkg_dir)):
+            if f.endswith(".py"):
+                z.write(os.path.join(pkg_dir, f), "dmsjob/" + f)
+    spark.sparkContext.addPyFile(zpath)
