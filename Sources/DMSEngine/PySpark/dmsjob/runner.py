@@ -20,6 +20,7 @@ class CancelToken:
         self.event = threading.Event()
         self.group = "dms-" + uuid.uuid4().hex[:16]
         self.spark = None
+        self.callbacks = []
 
     def cancel(self):
         self.event.set()
@@ -27,6 +28,11 @@ class CancelToken:
         if sp is not None:
             try:
                 sp.sparkContext.cancelJobGroup(self.group)
+            except Exception:
+                pass
+        for cb in list(self.callbacks):
+            try:
+                cb()
             except Exception:
                 pass
 
@@ -76,6 +82,7 @@ def run_job(spark, spec, emitter, cancel=None):
         pass
     t0 = time.time()
     cursors_out = {}
+    _tag_postgres_sessions(spec, cancel)
     emitter.emit("started", run_id=spec["run"]["id"], application_id=sc.applicationId, spark_version=spark.version)
     failures = []
     try:
@@ -150,6 +157,8 @@ def run_job(spark, spec, emitter, cancel=None):
                     if cancel.event.is_set():
                         raise Cancelled()
                     msg = root_cause(e)
+                    if p["tref"] is not None:  # name the target, not the staging table
+                        msg = msg.replace(p["staging"], p["tref"].name)
                     emitter.emit("table_failed", table=st.name, error=msg)
                     failures.append(f"{st.name}: {msg}")
         if failures:
@@ -167,6 +176,40 @@ def run_job(spark, spec, emitter, cancel=None):
             sc.setLocalProperty("spark.jobGroup.id", None)
         except Exception:
             pass
+
+
+def _tag_postgres_sessions(spec, cancel):
+    """Gives this run's PostgreSQL sessions a unique application_name (`<name>-<run tag>`) so that a
+    cancel can end them server-side: a JDBC read blocked in the database does not see Spark's
+    task interruption."""
+    tag = cancel.group[-12:]
+    for side in ("source", "target"):
+        if spec[side]["type"] != "postgres":
+            continue
+        conf = dict(spec[side]["conf"])
+        name = conf.get("application_name", "dms")[:50] + "-" + tag
+        conf["application_name"] = name
+        spec[side] = dict(spec[side], conf=conf)
+
+        def kill(conf=conf, name=name):
+            import psycopg
+            from .connectors import Postgres
+            kw = Postgres("postgres", conf).connect_kwargs()
+            kw["application_name"] = "dms-cancel"
+            with psycopg.connect(**kw, autocommit=True) as c:
+                c.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s "
+                          "AND pid <> pg_backend_pid()", (name,))
+
+        def later(kill=kill):
+            # twice: once now, once after Spark's tasks had a moment to notice the cancel
+            try:
+                kill()
+                time.sleep(1.0)
+                kill()
+            except Exception:
+                pass
+
+        cancel.callbacks.append(lambda later=later: threading.Thread(target=later, daemon=True).start())
 
 
 def _result(emitter, state, error, cursors, t0):
