@@ -80,10 +80,13 @@ def test_sqlite_roundtrip_and_generic_jdbc(spark, pg, workdir):
     r, _, _ = run(spark, make_spec("postgres", pg_conf(pg, database="dst", table="items"), "sqlite", {"path": out, "mode": "overwrite"}))
     assert r["state"] == "succeeded", r
     assert sqlite3.connect(out).execute("SELECT count(*), sum(price) FROM items").fetchone() == (100, sum(i / 4 for i in range(1, 101)))
-    jconf = {"url": "jdbc:sqlite:" + out, "driver_class": "org.sqlite.JDBC", "table": "items"}
+    assert sqlite3.connect(out).execute("SELECT DISTINCT added FROM items").fetchall() == [("1969-12-31",)]
+    # generic JDBC (no catalog: the xerial driver's own date parsing, so no date column here)
+    jconf = {"url": "jdbc:sqlite:" + out, "driver_class": "org.sqlite.JDBC", "query": "SELECT id, name, price FROM items"}
     r, _, _ = run(spark, make_spec("jdbc", jconf, "postgres", pg_conf(pg, database="dst", table="items_jdbc")))
     assert r["state"] == "succeeded", r
-    assert pg_exec(pg, "dst", "SELECT count(*) FROM items_jdbc", fetch=True) == [(100,)]
+    assert pg_exec(pg, "dst", "SELECT count(*), max(name) FROM items_jdbc", fetch=True) == [(100, "ü99")]
+    assert pg_exec(pg, "dst", "SELECT DISTINCT added FROM items", fetch=True) == [(datetime.date(1969, 12, 31),)]
 
 
 def test_files_parquet_csv_json_orc(spark, pg, workdir):

@@ -85,7 +85,21 @@ def read_database(spark, db, st, sconf, parallelism):
         col, lo, hi, n = part
         r = (r.option("partitionColumn", col).option("lowerBound", str(lo))
              .option("upperBound", str(hi)).option("numPartitions", str(n)))
+    temporal = []
+    if db.dialect == "sqlite" and st.shape is not None:
+        # SQLite has no date type: values are text (or epoch milliseconds); the xerial driver only
+        # parses one text layout. Read them as text and let Spark parse them (ANSI: a bad value fails).
+        temporal = [c for c in st.shape.columns if c.kind in ("date", "timestamp", "timestamptz")]
+        if temporal:
+            r = r.option("customSchema", ", ".join(f"`{c.name}` STRING" for c in temporal))
     df = r.load()
+    if temporal:
+        from pyspark.sql import functions as F
+        for c in temporal:
+            col = F.col(f"`{c.name}`")
+            millis = F.timestamp_millis(col.cast("long"))
+            ts = F.when(col.rlike("^-?[0-9]+$"), millis).otherwise(col.cast("timestamp"))
+            df = df.withColumn(c.name, ts.cast("date") if c.kind == "date" else ts)
     for src, dst in st.rename.items():
         if src in df.columns:
             df = df.withColumnRenamed(src, dst)

@@ -65,6 +65,8 @@ def _path_choice(spec, st, tref_existing_cols):
             reasons.append(k)
     if reasons:
         return "dataframe", ", ".join(reasons) + " need the dataframe path"
+    if st.shape is None:
+        return "dataframe", "the source's columns are unknown"
     if tref_existing_cols is not None and set(tref_existing_cols) != set(st.shape.names()):
         return "dataframe", "the existing target table has other columns"
     if spec["options"]["validation"] == "checksum":
@@ -112,7 +114,7 @@ def run_job(spark, spec, emitter, cancel=None):
                         existing = [c.name for c in tdb.shape(tref).columns]
                     except DMSError:
                         existing = None
-                path, why = _path_choice(spec, st, existing) if st.shape is not None else ("dataframe", "source columns unknown")
+                path, why = _path_choice(spec, st, existing)
                 target_name = str(tref)
             else:
                 tref = None

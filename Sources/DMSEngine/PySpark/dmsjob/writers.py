@@ -135,6 +135,15 @@ def cleanup(plan):
 def write_jdbc(df, db, ref, batch_size, mode="append", partitions=None):
     w = df
     if db.dialect == "sqlite":
+        # SQLite stores dates as ISO text (what its date functions read), to the microsecond
+        from pyspark.sql import functions as F
+        from pyspark.sql import types as T
+        for f in df.schema.fields:
+            col = F.col(f"`{f.name}`")
+            if isinstance(f.dataType, T.DateType):
+                w = w.withColumn(f.name, F.date_format(col, "yyyy-MM-dd"))
+            elif isinstance(f.dataType, (T.TimestampType, T.TimestampNTZType)):
+                w = w.withColumn(f.name, F.date_format(col, "yyyy-MM-dd HH:mm:ss.SSSSSS"))
         w = w.coalesce(1)  # one writer: SQLite locks the whole file
     writer = w.write.format("jdbc").option("url", db.jdbc_url()).option("dbtable", db.qt(ref))
     for k, v in db.jdbc_props(for_write=True).items():
