@@ -1,0 +1,229 @@
+"""The bulk path ("direct mode"): PostgreSQL COPY … TO STDOUT piped into PostgreSQL COPY … FROM
+STDIN or MariaDB LOAD DATA LOCAL INFILE, one Spark task per key range, in Python workers (rows
+never become JVM rows).
+
+Exactly once: every split's rows go into the table's staging table inside ONE target transaction
+that also inserts the split's id into a marker table `<staging>_done` (primary key). A retried or
+speculative attempt of a split whose rows are already committed hits that key and does nothing;
+an attempt that failed rolled back both. The staging table is then moved into the target by the
+same final transaction as the dataframe path (writers.finish).
+
+Splits: on a single-column integer primary key, n non-overlapping ranges covering everything:
+`key < b1`, `b1 <= key < b2`, …, `key >= b(n-1)`, plus `key IS NULL` when the key is nullable.
+Without such a key: one split (the whole table).
+"""
+import os
+import tempfile
+import threading
+
+from .errors import DMSError
+
+
+def plan_splits(db, st, n):
+    """List of split dicts {id, where} (SQL predicates on the source, covering, non-overlapping)."""
+    key = None
+    if st.shape is not None and len(st.shape.primary_key) == 1:
+        for c in st.shape.columns:
+            if c.name == st.shape.primary_key[0] and c.kind in ("smallint", "int", "bigint"):
+                key = c
+    if key is None or n <= 1:
+        return [{"id": 0, "where": None}], None
+    q = db.q(key.name)
+    lo, hi = db.query(f"SELECT MIN({q}), MAX({q}) FROM {db.qt(st.ref)}")[0]
+    if lo is None or lo == hi:
+        return [{"id": 0, "where": None}], key.name
+    n = min(n, hi - lo + 1)
+    bounds = [lo + (hi - lo + 1) * i // n for i in range(1, n)]
+    splits = []
+    prev = None
+    for i, b in enumerate(bounds):
+        w = f"{q} < {b}" if prev is None else f"{q} >= {prev} AND {q} < {b}"
+        splits.append({"id": i, "where": w})
+        prev = b
+    splits.append({"id": len(splits), "where": f"{q} >= {prev}"})
+    if key.nullable:
+        splits.append({"id": len(splits), "where": f"{q} IS NULL"})
+    return splits, key.name
+
+
+def pg_select_for_mysql(db, shape):
+    """SELECT list turning PostgreSQL values into what LOAD DATA expects, and the LOAD DATA column
+    list / SET clause for the MariaDB side."""
+    sel, load_cols, sets = [], [], []
+    for i, c in enumerate(shape.columns):
+        qc = db.q(c.name)
+        var = f"@v{i}"
+        if c.kind == "bool":
+            sel.append(f"{qc}::int")
+            load_cols.append(None)
+        elif c.kind == "binary":
+            sel.append(f"encode({qc}, 'hex')")
+            load_cols.append(var)
+            sets.append((c.name, f"UNHEX({var})"))
+            continue
+        elif c.kind == "timestamptz":
+            sel.append(f"({qc} AT TIME ZONE 'UTC')")
+            load_cols.append(None)
+        else:
+            sel.append(qc)
+            load_cols.append(None)
+    return sel, load_cols, sets
+
+
+def make_task(job):
+    """The function Spark runs per partition of split descriptions (in a Python worker)."""
+
+    def task(rows):
+        from dmsjob import bulk as b
+        for split in rows:
+            try:
+                n = b.run_split(job, split)
+            except Exception as e:  # the driver extracts the root cause after DMS-ROOT:
+                from dmsjob.errors import ROOT_MARK, root_cause
+                raise RuntimeError(ROOT_MARK + root_cause(e)) from None
+            yield (split["id"], n)
+
+    return task
+
+
+def run_split(job, split):
+    from dmsjob.connectors import Database
+    src = Database.for_conf("postgres", job["source_conf"])
+    sel = job["select"] + (f" WHERE {split['where']}" if split["where"] else "")
+    copy_out = f"COPY ({sel}) TO STDOUT"
+    if job["target_type"] == "postgres":
+        copy_out += ""
+    else:
+        copy_out += " (FORMAT csv, NULL 'NULL', FORCE_QUOTE *)"
+    with src.connect() as sconn:
+        sconn.execute("SET DateStyle = 'ISO, YMD'")
+        sconn.execute("SET TimeZone = 'UTC'")
+        sconn.execute("SET extra_float_digits = 3")
+        sconn.execute("SET IntervalStyle = 'postgres'")
+        if job["target_type"] == "postgres":
+            return _to_postgres(job, split, sconn, copy_out)
+        return _to_mysql(job, split, sconn, copy_out)
+
+
+def _to_postgres(job, split, sconn, copy_out):
+    import psycopg
+    from dmsjob.connectors import Database
+    tdb = Database.for_conf("postgres", job["target_conf"])
+    with tdb.connect() as tconn:
+        tconn.execute("SET DateStyle = 'ISO, YMD'")
+        tconn.execute("SET TimeZone = 'UTC'")
+        try:
+            tconn.execute(f"INSERT INTO {job['marker']} VALUES (%s)", (split["id"],))
+        except psycopg.errors.UniqueViolation:
+            tconn.rollback()
+            return 0  # an earlier attempt committed this split
+        n = 0
+        with sconn.cursor().copy(copy_out) as cin:
+            with tconn.cursor() as tcur:
+                with tcur.copy(f"COPY {job['staging']} ({job['columns']}) FROM STDIN") as cout:
+                    for data in cin:
+                        cout.write(data)
+                n = tcur.rowcount
+        tconn.commit()
+        return n
+
+
+def _to_mysql(job, split, sconn, copy_out):
+    import pymysql
+    from dmsjob.connectors import Database
+    tdb = Database.for_conf("mysql", job["target_conf"])
+    tconn = tdb.connect(local_infile=True)
+    fifo_dir = tempfile.mkdtemp(prefix="dms-bulk-")
+    fifo = os.path.join(fifo_dir, "rows.csv")
+    os.mkfifo(fifo, 0o600)
+    err = []
+
+    def pump():
+        try:
+            fd = os.open(fifo, os.O_WRONLY)
+            with os.fdopen(fd, "wb", buffering=1 << 20) as out:
+                with sconn.cursor().copy(copy_out) as cin:
+                    for data in cin:
+                        out.write(data)
+        except BaseException as e:  # noqa
+            err.append(e)
+
+    try:
+        cur = tconn.cursor()
+        cur.execute("START TRANSACTION")
+        try:
+            cur.execute(f"INSERT INTO {job['marker']} VALUES (%s)", (split["id"],))
+        except pymysql.err.IntegrityError:
+            tconn.rollback()
+            return 0
+        t = threading.Thread(target=pump, daemon=True)
+        t.start()
+        load = (f"LOAD DATA LOCAL INFILE %s INTO TABLE {job['staging']} CHARACTER SET utf8mb4 "
+                "FIELDS TERMINATED BY ',' OPTIONALLY ENCLOSED BY '\"' ESCAPED BY '' LINES TERMINATED BY '\\n' "
+                f"({job['load_columns']})" + (f" SET {job['load_sets']}" if job["load_sets"] else ""))
+        try:
+            cur.execute(load, (fifo,))
+        except BaseException:
+            # unblock the pump if LOAD DATA never opened the FIFO
+            try:
+                fd = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+                os.close(fd)
+            except OSError:
+                pass
+            t.join(5)
+            raise
+        t.join()
+        if err:
+            raise err[0]
+        n = cur.rowcount
+        warnings = cur.execute("SHOW WARNINGS") and cur.fetchall()
+        if warnings:
+            raise DMSError(f"MariaDB refused or changed a value while loading: {warnings[0][2]}")
+        tconn.commit()
+        return n
+    finally:
+        try:
+            tconn.close()
+        except Exception:
+            pass
+        try:
+            os.unlink(fifo)
+            os.rmdir(fifo_dir)
+        except OSError:
+            pass
+
+
+def run(spark, src_db, st, tplan, splits, target_type):
+    """Moves one table through its splits; returns rows copied (sum over splits)."""
+    tdb = tplan.db
+    marker = tplan.staging.name + "_done"
+    from .connectors import TableRef
+    mref = TableRef(tplan.staging.schema, marker)
+    tdb.drop_table(mref)
+    tdb.execute_tx([f"CREATE TABLE {tdb.qt(mref)} (split_id INT PRIMARY KEY)"])
+    try:
+        cols = [c.name for c in st.shape.columns]
+        if target_type == "postgres":
+            sel_cols = ", ".join(src_db.q(c) for c in cols)
+            load_cols, sets = None, []
+        else:
+            sel, lc, sets = pg_select_for_mysql(src_db, st.shape)
+            sel_cols = ", ".join(sel)
+            load_cols = ", ".join(v if v else tdb.q(c) for v, c in zip(lc, cols))
+        job = {
+            "source_conf": src_db.conf, "target_conf": tdb.conf, "target_type": target_type,
+            "select": f"SELECT {sel_cols} FROM {src_db.qt(st.ref)}",
+            "staging": tdb.qt(tplan.staging), "marker": tdb.qt(mref),
+            "columns": ", ".join(tdb.q(c) for c in cols),
+            "load_columns": load_cols,
+            "load_sets": ", ".join(f"{tdb.q(c)} = {e}" for c, e in sets),
+        }
+        sc = spark.sparkContext
+        rdd = sc.parallelize(splits, len(splits))
+        done = rdd.mapPartitions(make_task(job)).collect()
+        return sum(n for _, n in done)
+    finally:
+        try:
+            tdb.drop_table(mref)
+        except Exception:
+            pass
