@@ -134,12 +134,23 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // The Spark engine: job specs, spark-submit and the warm engine, run supervision, the
+        // dispatcher; and the PySpark job program it ships (embedded, written out at start).
+        .target(
+            name: "DMSEngine",
+            dependencies: [
+                "DMSStore", "DMSCatalog", "DMSProto",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.embedInCode("PySpark")]
+        ),
         // dmsd's configuration (flags > DMS_* environment > file) and its assembly into services.
         .target(
             name: "DMSDaemon",
             dependencies: [
                 "DMSServices", "DMSRPCServer", "DMSTLS", "DMSAuth", "DMSClient", "DMSStore", "DMSPostgres",
-                "DMSSecrets",
+                "DMSSecrets", "DMSEngine",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
@@ -195,6 +206,8 @@ let package = Package(
         .testTarget(name: "DMSAuthTests", dependencies: ["DMSAuth", "DMSWire"]),
         .testTarget(name: "DMSCatalogTests", dependencies: ["DMSCatalog"]),
         .testTarget(name: "DMSSecretsTests", dependencies: ["DMSSecrets"]),
+        // The engine's Swift side; Tests/DMSEngineTests/python holds the job program's pytest suite.
+        .testTarget(name: "DMSEngineTests", dependencies: ["DMSEngine", "DMSTestSupport"], exclude: ["python"]),
         .testTarget(name: "DMSPostgresTests", dependencies: ["DMSPostgres", "DMSWire", "DMSTestSupport"]),
         .testTarget(
             name: "DMSStoreTests",

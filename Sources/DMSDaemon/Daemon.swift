@@ -1,5 +1,6 @@
 import DMSAuth
 import DMSClient
+import DMSEngine
 import DMSRPCServer
 import DMSServices
 import DMSStore
@@ -51,9 +52,14 @@ public struct Daemon: Sendable {
         }
 
         let statistics = ServerStatistics()
-        let health = HealthService(
-            statistics: statistics, version: Self.version,
-            replica: "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)")
+        let replica = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+        let health = HealthService(statistics: statistics, version: Self.version, replica: replica)
+        let engine = try SparkEngine(settings: sparkSettings(), logger: logger)
+        let dispatcher = Dispatcher(
+            store: store, engine: engine,
+            configuration: Dispatcher.Configuration(replica: replica, limits: RunLimits(global: configuration.maximumConcurrentRuns)),
+            logger: logger)
+        let signals = RunSignals(feed: RunEventFeed(runs: store.runs), wakeDispatcher: { dispatcher.wake() })
         let server = RPCServer(
             configuration: RPCServer.Configuration(
                 host: configuration.listenHost,
@@ -64,7 +70,7 @@ public struct Daemon: Sendable {
                 idleTimeout: .seconds(configuration.idleTimeoutSeconds),
                 drainTimeout: .seconds(configuration.drainTimeoutSeconds)),
             tlsContext: tlsContext,
-            router: ServiceRouter.make(health: health, store: store),
+            router: ServiceRouter.make(health: health, store: store, signals: signals),
             authenticator: TokenCallAuthenticator(store: store.tokens),
             statistics: statistics,
             logger: logger,
@@ -74,10 +80,25 @@ public struct Daemon: Sendable {
 
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: server)],
+                services: [.init(service: server), .init(service: dispatcher)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+
+    /// How runs reach Spark, from the configuration.
+    private func sparkSettings() -> SparkSettings {
+        let environment = ProcessInfo.processInfo.environment
+        let sparkSubmit =
+            configuration.sparkSubmit
+            ?? SparkSettings.defaultSparkSubmit(environment: environment, currentDirectory: FileManager.default.currentDirectoryPath) ?? ""
+        if sparkSubmit.isEmpty {
+            logger.warning("no spark-submit found: runs will fail until one is configured (--spark-submit, DMS_VENV, or scripts/bootstrap's .venv)")
+        }
+        return SparkSettings(
+            master: configuration.sparkMaster, sparkSubmit: sparkSubmit, python: SparkSettings.python(beside: sparkSubmit),
+            driverDirectories: (configuration.sparkDriversDirectory.map { [$0] } ?? []) + ["/usr/share/java"],
+            mode: configuration.sparkMode == .warm ? .warm : .submit, workDirectory: "\(configuration.dataDirectory)/engine")
     }
 
     /// The configured TLS files, or the development ones (made on first start).

@@ -3,6 +3,11 @@ import DMSWire
 import Foundation
 import Logging
 
+/// How runs reach Spark (see ``DaemonConfiguration/sparkMode``).
+public enum SparkMode: String, Sendable, CaseIterable {
+    case warm, submit
+}
+
 /// Everything dmsd needs to start, with working defaults.
 ///
 /// Read by ``DaemonConfiguration/resolve(flags:environment:)`` from, in order of precedence,
@@ -52,6 +57,17 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var masterKeyFromEnvironment: String?
     /// The system user the embedded PostgreSQL runs as when dmsd runs as root.
     public var postgresUser: String = "dms-postgres"
+    /// The Spark master runs go to: `local[*]` (default), `spark://…`, `yarn`, `k8s://…`.
+    public var sparkMaster: String = "local[*]"
+    /// The spark-submit program; nil: found in `$DMS_VENV/bin`, `./.venv/bin`, `$SPARK_HOME/bin`, `PATH`.
+    public var sparkSubmit: String?
+    /// `warm` (default): in local mode runs share one long-lived Spark driver; `submit`: every run
+    /// is its own spark-submit.
+    public var sparkMode: SparkMode = .warm
+    /// A directory of extra JDBC driver jars (Debian's /usr/share/java is always searched).
+    public var sparkDriversDirectory: String?
+    /// Most runs RUNNING at once, over every replica sharing the database.
+    public var maximumConcurrentRuns: Int = 4
 
     /// Creates the defaults.
     public init() {}

@@ -27,6 +27,11 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
     public var databasePoolSize: Int?
     public var masterKeyFile: String?
     public var postgresUser: String?
+    public var sparkMaster: String?
+    public var sparkSubmit: String?
+    public var sparkMode: String?
+    public var sparkDriversDir: String?
+    public var maxConcurrentRuns: Int?
     /// Where each set value came from (`--listen`, `DMS_LISTEN`, `dmsd.yaml: listen`), by file key,
     /// so an error names the origin of the value it refuses.
     public var origins: [String: String] = [:]
@@ -72,6 +77,11 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         case databasePoolSize = "database-pool-size"
         case masterKeyFile = "master-key-file"
         case postgresUser = "postgres-user"
+        case sparkMaster = "spark-master"
+        case sparkSubmit = "spark-submit"
+        case sparkMode = "spark-mode"
+        case sparkDriversDir = "spark-drivers-dir"
+        case maxConcurrentRuns = "max-concurrent-runs"
     }
 
     /// The keys a config file may use.
@@ -114,6 +124,11 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         settings.databasePoolSize = try number(.databasePoolSize, Int.self)
         settings.masterKeyFile = text(.masterKeyFile)
         settings.postgresUser = text(.postgresUser)
+        settings.sparkMaster = text(.sparkMaster)
+        settings.sparkSubmit = text(.sparkSubmit)
+        settings.sparkMode = text(.sparkMode)
+        settings.sparkDriversDir = text(.sparkDriversDir)
+        settings.maxConcurrentRuns = try number(.maxConcurrentRuns, Int.self)
         return settings.withOrigins(environmentName)
     }
 
@@ -178,6 +193,11 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         merged.databasePoolSize = databasePoolSize ?? lower.databasePoolSize
         merged.masterKeyFile = masterKeyFile ?? lower.masterKeyFile
         merged.postgresUser = postgresUser ?? lower.postgresUser
+        merged.sparkMaster = sparkMaster ?? lower.sparkMaster
+        merged.sparkSubmit = sparkSubmit ?? lower.sparkSubmit
+        merged.sparkMode = sparkMode ?? lower.sparkMode
+        merged.sparkDriversDir = sparkDriversDir ?? lower.sparkDriversDir
+        merged.maxConcurrentRuns = maxConcurrentRuns ?? lower.maxConcurrentRuns
         merged.origins = lower.origins.merging(origins) { _, upper in upper }
         return merged
     }
@@ -271,6 +291,33 @@ extension DaemonConfiguration {
         masterKeyFile = settings.masterKeyFile ?? "\(dataDirectory)/master.key"
         masterKeyFromEnvironment = environment["DMS_MASTER_KEY"].flatMap { $0.isEmpty ? nil : $0 }
         if let user = settings.postgresUser { postgresUser = user }
+        if let master = settings.sparkMaster {
+            let known = master == "local" || master.hasPrefix("local[") || master.hasPrefix("spark://") || master == "yarn"
+                || master.hasPrefix("k8s://") || master.hasPrefix("mesos://")
+            guard known else {
+                throw ConfigurationError(source: settings.origin("spark-master"), "\"\(master)\" is not a Spark master (local[*], local[N], spark://host:port, yarn, k8s://…)")
+            }
+            sparkMaster = master
+        }
+        if let path = settings.sparkSubmit {
+            guard FileManager.default.isExecutableFile(atPath: path) else {
+                throw ConfigurationError(source: settings.origin("spark-submit"), "\(path) is not an executable file")
+            }
+            sparkSubmit = path
+        }
+        if let mode = settings.sparkMode {
+            guard let parsed = SparkMode(rawValue: mode) else {
+                throw ConfigurationError(source: settings.origin("spark-mode"), "\"\(mode)\" is not one of warm, submit")
+            }
+            sparkMode = parsed
+        }
+        sparkDriversDirectory = settings.sparkDriversDir
+        if let count = settings.maxConcurrentRuns {
+            guard (1...1000).contains(count) else {
+                throw ConfigurationError(source: settings.origin("max-concurrent-runs"), "\(count) is outside 1…1000")
+            }
+            maximumConcurrentRuns = count
+        }
     }
 
     private static func positive(_ value: Double?, _ name: String) throws -> Double? {

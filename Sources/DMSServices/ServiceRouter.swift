@@ -8,7 +8,7 @@ import DMSWire
 public enum ServiceRouter {
     /// The router with every implemented service; every other method of the contract answers
     /// `UNIMPLEMENTED "… is not implemented yet"`.
-    public static func make(health: HealthService, store: MetadataStore? = nil) -> MethodRouter {
+    public static func make(health: HealthService, store: MetadataStore? = nil, signals: RunSignals? = nil) -> MethodRouter {
         var router = MethodRouter()
         health.register(on: &router)
         if let store {
@@ -17,7 +17,9 @@ public enum ServiceRouter {
             ConnectionService(store: store).register(on: &router)
             OverlayService.sources(store).register(on: &router)
             OverlayService.targets(store).register(on: &router)
-            MigrationJobService(store: store).register(on: &router)
+            let signals = signals ?? RunSignals(feed: RunEventFeed(runs: store.runs))
+            MigrationJobService(store: store, signals: signals).register(on: &router)
+            RunService(store: store, signals: signals).register(on: &router)
             TokenService(store: store).register(on: &router)
         }
         router.registerUnimplemented(API.allMethods)

@@ -180,14 +180,22 @@ public struct JobRepository: Sendable {
 
     // MARK: Delete
 
-    /// Deletes a job.
+    /// Deletes a job with its ended runs; refused while one of its runs has not ended.
     public func delete(key: ResourceKey, expectedRevision: Int64, scope: AccessScope) async throws {
         let current = try await get(key, scope: scope)
         try scope.checkWrite(current.namespace)
-        let deleted = try await pool.withConnection { db in
-            try db.query(
-                "DELETE FROM migration_jobs WHERE id = $1 AND ($2 = 0 OR revision = $2)", UUID(uuidString: current.id)!, expectedRevision
-            ).affectedRows == 1
+        let id = UUID(uuidString: current.id)!
+        let deleted = try await pool.withTransaction { db in
+            let active = try db.query(
+                """
+                SELECT id::text AS id FROM migration_job_runs WHERE migration_job_id = $1 AND state IN ('fresh', 'queued', 'running')
+                ORDER BY create_time LIMIT 5 FOR UPDATE
+                """, id)
+            if !active.isEmpty {
+                let ids = try active.map { try $0.string("id") }.joined(separator: ", ")
+                throw RPCError(.failedPrecondition, "migration job \"\(current.name)\" has runs that have not ended (\(ids)): cancel them first")
+            }
+            return try db.query("DELETE FROM migration_jobs WHERE id = $1 AND ($2 = 0 OR revision = $2)", id, expectedRevision).affectedRows == 1
         }
         if !deleted { throw stale(current, expectedRevision) }
     }

@@ -19,6 +19,8 @@ public final class MetadataStore: Sendable {
     public let targets: OverlayRepository
     /// Migration jobs.
     public let jobs: JobRepository
+    /// Migration job runs, their events, logs and the jobs' incremental cursors.
+    public let runs: RunRepository
     /// API tokens (and the authenticator's lookups).
     public let tokens: TokenRepository
     /// The connector catalog configurations are validated against.
@@ -41,6 +43,7 @@ public final class MetadataStore: Sendable {
         sources = OverlayRepository(pool: pool, catalog: catalog, secrets: secrets, connections: connections, role: .source)
         targets = OverlayRepository(pool: pool, catalog: catalog, secrets: secrets, connections: connections, role: .target)
         jobs = JobRepository(pool: pool)
+        runs = RunRepository(pool: pool)
         tokens = TokenRepository(pool: pool)
     }
 

@@ -25,6 +25,16 @@ public struct OverlayRepository: Sendable {
         public var updateTime: Google_Protobuf_Timestamp
     }
 
+    /// A Source's or Target's configuration as a run uses it (see ``runtimeConfiguration(id:)``).
+    public struct RuntimeConfiguration: Sendable {
+        public var type: String
+        public var version: Int
+        /// Effective configuration, secrets in clear.
+        public var conf: [String: JSONValue]
+        /// The clear values of its secret fields.
+        public var secretValues: [String]
+    }
+
     /// The fields of a create or update request, whichever role.
     public struct Request: Sendable {
         public var name: String
@@ -99,6 +109,25 @@ public struct OverlayRepository: Sendable {
     /// One Source or Target within `scope`.
     public func get(_ key: ResourceKey, scope: AccessScope) async throws -> Overlay {
         try render(try await row(key, scope: scope))
+    }
+
+    /// What a run needs of a Source or Target: its connector type and spec version, and its
+    /// effective configuration with secrets in clear (for the engine only; never for a response),
+    /// plus those secret values, so that everything the run writes can be scrubbed of them.
+    public func runtimeConfiguration(id: String) async throws -> RuntimeConfiguration {
+        guard let uuid = UUID(uuidString: id) else { throw RPCError(.notFound, "no \(noun) \(id)") }
+        let row = try await row(.id(uuid), scope: .everything)
+        let type = try row.string("connection_type")
+        let version = Int(try row.int64("connection_version"))
+        let spec = try catalog.spec(type: type, version: version)
+        let connectionID = UUID(uuidString: try row.string("connection_id"))!
+        let connectionSecrets = try secrets.open(try row.object("connection_secrets"), table: "connections", id: connectionID)
+        let ownSecrets = try secrets.open(try row.object("secrets"), table: table, id: uuid)
+        let connection = spec.effectiveConnection(try row.object("connection_schema").merging(connectionSecrets) { _, secret in secret })
+        let overrides = try row.object("overrides").merging(ownSecrets) { _, secret in secret }
+        let effective = spec.effectiveConf(connection: connection, overrides: overrides, role: role)
+        let secretValues = (Array(connectionSecrets.values) + Array(ownSecrets.values)).compactMap(\.stringValue).filter { !$0.isEmpty }
+        return RuntimeConfiguration(type: type, version: version, conf: effective.values, secretValues: secretValues)
     }
 
     func row(_ key: ResourceKey, scope: AccessScope) async throws -> PostgresRow {

@@ -5,7 +5,8 @@ import DMSPostgres
 public enum StoreSchema {
     /// Every migration, in order.
     public static let migrations: [SchemaMigration] = [
-        migration(1, "resources", PackageResources._001_resources_sql)
+        migration(1, "resources", PackageResources._001_resources_sql),
+        migration(2, "runs", PackageResources._002_runs_sql),
     ]
 
     private static func migration(_ version: Int, _ name: String, _ bytes: [UInt8]) -> SchemaMigration {

@@ -110,6 +110,21 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "System user the embedded PostgreSQL runs as when dmsd runs as root (default dms-postgres, created if missing).")
     var postgresUser: String?
 
+    @Option(help: "Spark master for runs: local[*] (default), local[N], spark://host:port, yarn or k8s://….")
+    var sparkMaster: String?
+
+    @Option(help: "The spark-submit program (default: $DMS_VENV/bin, ./.venv/bin, $SPARK_HOME/bin, then PATH).")
+    var sparkSubmit: String?
+
+    @Option(help: "warm (default): in local mode, runs share one long-lived Spark driver; submit: every run is its own spark-submit.")
+    var sparkMode: String?
+
+    @Option(help: "A directory of extra JDBC driver jars (Debian's /usr/share/java is always searched).")
+    var sparkDriversDir: String?
+
+    @Option(help: "Most runs running at once, over every dmsd sharing the database (default 4).")
+    var maxConcurrentRuns: Int?
+
 
     /// The resolved configuration; exits 64 with the offending setting named on a bad value.
     func resolve() throws -> DaemonConfiguration {
@@ -133,6 +148,11 @@ struct DaemonOptions: ParsableArguments {
         flags.databasePoolSize = databasePoolSize
         flags.masterKeyFile = masterKeyFile
         flags.postgresUser = postgresUser
+        flags.sparkMaster = sparkMaster
+        flags.sparkSubmit = sparkSubmit
+        flags.sparkMode = sparkMode
+        flags.sparkDriversDir = sparkDriversDir
+        flags.maxConcurrentRuns = maxConcurrentRuns
         do {
             return try DaemonConfiguration.resolve(flags: flags.withOrigins { "--\($0)" }, configFile: config)
         } catch let error as ConfigurationError {

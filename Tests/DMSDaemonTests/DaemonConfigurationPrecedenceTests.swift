@@ -169,7 +169,7 @@ import Testing
             "max-frame-bytes", "max-calls-per-connection", "handshake-timeout", "idle-timeout", "drain-timeout", "database-pool-size",
         ]
         #expect(DaemonSettings.environmentName("max-frame-bytes") == "DMS_MAX_FRAME_BYTES")
-        #expect(DaemonSettings.fileKeys.count == 19)
+        #expect(DaemonSettings.fileKeys.count == 24)
         for key in DaemonSettings.fileKeys {
             let environment = [DaemonSettings.environmentName(key): numeric.contains(key) ? "2048" : "x"]
             #expect(try DaemonSettings.fromEnvironment(environment) != DaemonSettings(), "\(DaemonSettings.environmentName(key)) is not read")

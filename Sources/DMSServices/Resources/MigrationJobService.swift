@@ -4,9 +4,10 @@ import DMSRPCServer
 import DMSStore
 import DMSWire
 
-/// Migration jobs: CRUD, pause and resume. (RunJob arrives with the scheduler and engine.)
+/// Migration jobs: CRUD, manual runs, pause and resume.
 struct MigrationJobService: Sendable {
     let store: MetadataStore
+    let signals: RunSignals
 
     func register(on router: inout MethodRouter) {
         router.register(API.MigrationJobService.createMigrationJob) { request, context in
@@ -31,6 +32,14 @@ struct MigrationJobService: Sendable {
             let key = try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope)
             try await store.jobs.delete(key: key, expectedRevision: request.expectedRevision, scope: scope)
             return Dms_V1_DeleteMigrationJobResponse()
+        }
+        router.register(API.MigrationJobService.runJob) { request, context in
+            let scope = try context.scope()
+            let job = try await store.jobs.get(try context.key(id: request.id, name: request.name, namespace: request.namespace, scope: scope), scope: scope)
+            try scope.checkWrite(job.namespace)
+            let run = try await store.runs.createManual(job: job)
+            await signals.runsChanged()
+            return run
         }
         router.register(API.MigrationJobService.pauseJob) { request, context in
             let scope = try context.scope()

@@ -1,0 +1,48 @@
+import DMSProto
+import Foundation
+import Logging
+
+/// Starts runs on Spark: each as its own spark-submit, or (local master, mode `warm`) in the
+/// long-lived driver dmsd keeps running.
+public final class SparkEngine: Sendable {
+    public let settings: SparkSettings
+    let program: JobProgram
+    let submit: SubmitLauncher
+    let warm: WarmEngine?
+
+    /// Writes the job program into the work directory and prepares the launchers (the warm engine
+    /// starts with the first run that uses it).
+    public init(settings: SparkSettings, logger: Logger) throws {
+        self.settings = settings
+        try FileManager.default.createDirectory(
+            atPath: "\(settings.workDirectory)/runs", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        program = try JobProgram(writingTo: "\(settings.workDirectory)/program")
+        submit = SubmitLauncher(settings: settings, program: program)
+        warm = settings.mode == .warm && settings.isLocal ? WarmEngine(settings: settings, program: program, logger: logger) : nil
+    }
+
+    /// Where a run's spec file goes.
+    func specPath(runID: String) -> String { "\(settings.workDirectory)/runs/\(runID).json" }
+
+    /// Starts the run whose spec is at `specPath`. Jobs with Spark settings of their own get their
+    /// own application even when the warm engine runs (its JVM's settings are fixed).
+    func start(specPath: String, job: Dms_V1_MigrationJob) async throws -> any EngineRun {
+        guard !settings.sparkSubmit.isEmpty else {
+            throw EngineError("no spark-submit is configured: install PySpark (scripts/bootstrap) or give dmsd --spark-submit")
+        }
+        if let warm, job.sparkConf.isEmpty {
+            return try await warm.start(specPath: specPath)
+        }
+        return try submit.start(specPath: specPath, sparkConf: job.sparkConf)
+    }
+
+    /// Starts the warm engine now (instead of with the first run), if there is one.
+    public func prepare() async {
+        try? await warm?.ensureRunning()
+    }
+
+    /// Stops the warm engine, if it runs.
+    public func shutdown() async {
+        await warm?.stop()
+    }
+}
