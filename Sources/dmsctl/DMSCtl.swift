@@ -24,7 +24,7 @@ struct DMSCtl: AsyncParsableCommand {
         version: DMSClientVersion.current,
         subcommands: [
             NamespaceCommand.self, ConnectorCommand.self, ConnectionCommand.self, SourceCommand.self, TargetCommand.self,
-            JobCommand.self, TokenCommand.self, ApplyCommand.self, DeleteFilesCommand.self,
+            JobCommand.self, RunCommand.self, TokenCommand.self, ApplyCommand.self, DeleteFilesCommand.self,
             HealthCommand.self, ConfigCommand.self, VersionCommand.self, CompletionCommand.self,
         ])
 

@@ -17,6 +17,8 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     /// The server could not be reached or answered in time: connection or TLS failure,
     /// `UNAVAILABLE`, `DEADLINE_EXCEEDED`.
     case unreachable = 5
+    /// A run that `job run --wait` or `run watch` followed ended FAILED or CANCELLED.
+    case runDidNotSucceed = 6
     /// The command line was wrong (ArgumentParser's `EX_USAGE`), or the input it names was: a
     /// `-f` document or a `--schema-file` that does not read or check. Nothing was sent.
     case usage = 64
@@ -43,6 +45,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
             "request refused (INVALID_ARGUMENT, FAILED_PRECONDITION,\n      ALREADY_EXISTS, ABORTED, OUT_OF_RANGE)"
         case .denied: "not authenticated or not allowed (UNAUTHENTICATED, PERMISSION_DENIED)"
         case .unreachable: "server unreachable, TLS failure, UNAVAILABLE or DEADLINE_EXCEEDED"
+        case .runDidNotSucceed: "the run followed with --wait (or run watch RUN) ended FAILED or CANCELLED"
         case .usage: "usage error (bad flags or arguments, or -f documents or --schema-file\n      that do not check); nothing was sent"
         }
     }

@@ -42,18 +42,3 @@ extension Dms_V1_MigrationJob {
             })
     }
 }
-
-extension Dms_V1_MigrationJobRun: TableRepresentable {
-    /// `RUN`, `JOB`, `STATE`, `TRIGGER`, `ATTEMPT`, `CREATED` lines.
-    var tableText: String {
-        TextTable.keyValues([
-            ("run", id),
-            ("job", migrationJobID),
-            ("namespace", namespace),
-            ("state", state.displayName),
-            ("trigger", trigger.displayName),
-            ("attempt", String(attempt)),
-            ("created", TimestampText.time(createTime, isSet: hasCreateTime)),
-        ])
-    }
-}
