@@ -106,6 +106,8 @@ let package = Package(
         // Connector types and their versioned JSON-Schema specs; JSON values, validation with
         // JSON paths, conf inheritance and redaction. Pure: no I/O.
         .target(name: "DMSCatalog", resources: [.embedInCode("Specs")]),
+        // Cron schedules: parsing, validation and next fire times in a time zone. Pure: no I/O.
+        .target(name: "DMSCron"),
         // Secret fields at rest: AES-256-GCM under a master key, bound to row and field.
         .target(
             name: "DMSSecrets",
@@ -191,6 +193,8 @@ let package = Package(
         .testTarget(name: "DMSAuthTests", dependencies: ["DMSAuth", "DMSWire"]),
         .testTarget(name: "DMSCatalogTests", dependencies: ["DMSCatalog"]),
         .testTarget(name: "DMSSecretsTests", dependencies: ["DMSSecrets"]),
+        // cron_reference.py is run (with the venv's croniter) by the differential test, not built.
+        .testTarget(name: "DMSCronTests", dependencies: ["DMSCron"], exclude: ["cron_reference.py"]),
         .testTarget(name: "DMSPostgresTests", dependencies: ["DMSPostgres", "DMSWire", "DMSTestSupport"]),
         .testTarget(
             name: "DMSStoreTests",
