@@ -213,7 +213,7 @@ struct CronParser {
     /// The message for the Quartz extensions this parser does not support.
     private static func unsupportedFeature(_ word: String) -> String? {
         switch word {
-        case "L": "'L' (last day) is not supported"
+        case "L": "'L' (last day of the month or last weekday) is not supported"
         case "W": "'W' (nearest weekday) is not supported"
         case "LW": "'LW' (last weekday of the month) is not supported"
         case "#": "'#' (nth weekday of the month) is not supported"
