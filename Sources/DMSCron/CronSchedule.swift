@@ -8,7 +8,8 @@ import Foundation
 /// field. Each field is `*`, a number, a range `a-b`, a step `*/n`, `a-b/n` or `a/n` (from `a` to
 /// the end of the field), or a comma-separated list of those. Months may be named `JAN`–`DEC` and
 /// days of the week `SUN`–`SAT`, in any case; Sunday is 0 or 7. A range whose start is after its
-/// end wraps around (`FRI-MON`, `22-2` in the hour field), and a step continues across the wrap.
+/// end wraps around (`FRI-MON`, `22-2` in the hour field), and a step continues across the wrap;
+/// a range with equal ends is that one value.
 /// `?` may stand for a whole day-of-month or day-of-week field and means `*`. The macros are
 /// `@yearly` (= `@annually`, `0 0 1 1 *`), `@monthly`, `@weekly` (Sundays), `@daily`
 /// (= `@midnight`) and `@hourly`. Quartz's `L`, `W` and `#` are refused.
@@ -28,10 +29,14 @@ import Foundation
 /// * **Spring forward (wall times that do not exist):** if the hour field is restricted, a
 ///   schedule that matches any skipped wall time fires once, at the instant the clocks jump
 ///   (`30 2 * * *` in Europe/Berlin fires at 03:00 CEST on the last Sunday of March, so a daily
-///   job is not lost); if the hour field allows every hour, the skipped times are simply skipped
-///   (`30 * * * *` fires at 01:30 CET and then 03:30 CEST, an hour apart in real time).
+///   job is not lost; with a seconds field too, exactly at the jump); if the hour field allows
+///   every hour, the skipped times are simply skipped (`30 * * * *` fires at 01:30 CET and then
+///   03:30 CEST, an hour apart in real time).
 ///
-/// These are croniter's rules (its `get_next` from a time-zone-aware start).
+/// These rules agree with croniter's `get_next` from a time-zone-aware start, except where
+/// croniter is inconsistent: it sometimes fires an every-hour schedule at the jump (when its
+/// search "for the other UTC offset" lands in the gap), and with seconds it fires at the jump
+/// plus the matched second.
 ///
 /// ## Searching
 ///
