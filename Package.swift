@@ -110,6 +110,8 @@ let package = Package(
         // Connector types and their versioned JSON-Schema specs; JSON values, validation with
         // JSON paths, conf inheritance and redaction. Pure: no I/O.
         .target(name: "DMSCatalog", resources: [.embedInCode("Specs")]),
+        // Cron schedules: parsing, validation and next fire times in a time zone. Pure: no I/O.
+        .target(name: "DMSCron"),
         // Secret fields at rest: AES-256-GCM under a master key, bound to row and field.
         .target(
             name: "DMSSecrets",
@@ -208,6 +210,8 @@ let package = Package(
         .testTarget(name: "DMSSecretsTests", dependencies: ["DMSSecrets"]),
         // The engine's Swift side; Tests/DMSEngineTests/python holds the job program's pytest suite.
         .testTarget(name: "DMSEngineTests", dependencies: ["DMSEngine", "DMSTestSupport"], exclude: ["python"]),
+        // cron_reference.py is run (with the venv's croniter) by the differential test, not built.
+        .testTarget(name: "DMSCronTests", dependencies: ["DMSCron"], exclude: ["cron_reference.py"]),
         .testTarget(name: "DMSPostgresTests", dependencies: ["DMSPostgres", "DMSWire", "DMSTestSupport"]),
         .testTarget(
             name: "DMSStoreTests",
