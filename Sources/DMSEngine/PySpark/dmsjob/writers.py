@@ -144,6 +144,8 @@ def write_jdbc(df, db, ref, batch_size, mode="append", partitions=None):
                 w = w.withColumn(f.name, F.date_format(col, "yyyy-MM-dd"))
             elif isinstance(f.dataType, (T.TimestampType, T.TimestampNTZType)):
                 w = w.withColumn(f.name, F.date_format(col, "yyyy-MM-dd HH:mm:ss.SSSSSS"))
+            elif isinstance(f.dataType, T.DecimalType):  # exact: the driver would bind a double
+                w = w.withColumn(f.name, col.cast("string"))
         w = w.coalesce(1)  # one writer: SQLite locks the whole file
     writer = w.write.format("jdbc").option("url", db.jdbc_url()).option("dbtable", db.qt(ref))
     for k, v in db.jdbc_props(for_write=True).items():
