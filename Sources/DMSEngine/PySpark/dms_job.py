@@ -71,8 +71,8 @@ def cmd_serve(args):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    print("DMS-ENGINE-READY " + json.dumps({"socket": args.socket,
-                                            "application_id": spark.sparkContext.applicationId}), flush=True)
+    print("DMS-ENGINE-READY " + json.dumps({"socket": args.socket, "application_id": spark.sparkContext.applicationId,
+                                            "driver_pid": os.getpid()}), flush=True)
     try:
         engine.serve_forever()
     finally:

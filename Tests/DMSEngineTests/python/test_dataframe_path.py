@@ -16,6 +16,10 @@ def test_pg_to_mariadb_table_with_rename_and_filter(spark, pg, maria):
     assert result["state"] == "succeeded", result
     plan = by_type(events, "plan")[0]["tables"][0]
     assert plan["path"] == "dataframe" and "filter" in plan["path_reason"]
+    prog = by_type(events, "progress")
+    assert prog and prog[-1]["rows_written"] == 40 and prog[-1]["rows_total"] == 40
+    order = [e["event"] for e in events]
+    assert order[:3] == ["started", "plan", "table_started"] and order[-2:] == ["table_done", "result"]
     done = by_type(events, "table_done")[0]
     assert done["rows_written"] == 40 and done["state"] == "succeeded"
     v = by_type(events, "validation")[0]

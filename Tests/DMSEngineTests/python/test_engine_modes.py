@@ -67,6 +67,38 @@ def test_one_shot_spark_submit_success_and_failure(pg, maria, small_table, workd
     assert "Nope-Nope-42" not in p.stdout and "Nope-Nope-42" not in p.stderr
 
 
+def test_one_shot_sigterm_cancels_exit_3(pg, maria, workdir, tmp_path):
+    import signal
+    my_exec(maria, "DROP TABLE IF EXISTS dst.em_term")
+    slow = make_spec("postgres", pg_conf(pg, query="SELECT g AS id, pg_sleep(0.1)::text AS z FROM generate_series(1, 400) g"),
+                     "mysql", my_conf(maria, table="em_term"))
+    proc = subprocess.Popen(_submit_cmd("run", "--spec", write_spec(tmp_path, slow)), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=_env(workdir))
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if '"table_started"' in line:
+            break
+    driver = _events("".join(seen))[0]["driver_pid"]
+    assert driver != proc.pid
+    time.sleep(1.0)
+    os.kill(driver, signal.SIGTERM)
+    rest = proc.stdout.read()
+    rc = proc.wait(120)
+    ev = _events("".join(seen) + rest)
+    assert rc == 3, (rc, ev[-1])
+    assert ev[-1]["event"] == "result" and ev[-1]["state"] == "cancelled"
+    assert not my_exec(maria, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'dst' "
+                              "AND (table_name = 'em_term' OR table_name LIKE 'dms_stg%')", fetch=True)
+    for _ in range(50):
+        busy = pg_exec(pg, "src", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%generate_series(1, 400)%' "
+                                  "AND pid <> pg_backend_pid()", fetch=True)[0][0]
+        if busy == 0:
+            break
+        time.sleep(0.2)
+    assert busy == 0
+
+
 def test_one_shot_bad_spec_exits_2_naming_field(workdir, tmp_path):
     spec = make_spec("postgres", {"host": "h", "database": "d", "user": "u", "password": "Sekrit-77", "table": "t", "port": "5432"},
                      "mysql", {"host": "h", "user": "u", "table": "t"})
@@ -176,7 +208,7 @@ def test_serve_two_runs_at_once_and_cancel_one(engine, pg, maria, small_table, t
                               "AND (table_name = 'em_slow_out' OR table_name LIKE 'dms_stg%')", fetch=True)
     # the source sessions of the cancelled run are gone too
     for _ in range(50):
-        busy = pg_exec(pg, "src", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.1)%' "
+        busy = pg_exec(pg, "src", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.1)::text AS z FROM em_slow%' "
                                   "AND pid <> pg_backend_pid()", fetch=True)[0][0]
         if busy == 0:
             break

@@ -123,3 +123,19 @@ def test_count_mismatch_fails_and_names_both_counts(spark, pg):
     assert not v["ok"] and v["source_rows"] != v["target_rows"]
     assert r["error"] == f"query: validation failed for query: source has {v['source_rows']} rows, target has {v['target_rows']}"
     assert not pg_exec(pg, "dst", "SELECT 1 FROM pg_tables WHERE tablename = 'cnt_vol'", fetch=True)
+
+
+@pytest.mark.parametrize("target", ["mysql", "sqlite"])
+def test_unstorable_floats_fail_clearly_on_the_dataframe_path(spark, pg, maria, workdir, target):
+    pg_exec(pg, "src", "DROP TABLE IF EXISTS fl_bad", "CREATE TABLE fl_bad (id int PRIMARY KEY, f double precision)",
+            "INSERT INTO fl_bad VALUES (1, 2.5), (2, 'NaN')")
+    if target == "mysql":
+        my_exec(maria, "DROP TABLE IF EXISTS dst.fl_bad")
+        tconf = my_conf(maria, table="fl_bad")
+    else:
+        tconf = {"path": os.path.join(workdir, "fl.db"), "table": "fl_bad", "mode": "overwrite"}
+    r, _, _ = run(spark, make_spec("postgres", pg_conf(pg, table="fl_bad", filter="true"), target, tconf))
+    assert r["state"] == "failed"
+    assert r["error"].startswith("public.fl_bad: column f holds NaN"), r["error"]
+    if target == "mysql":
+        assert not my_exec(maria, "SELECT 1 FROM information_schema.tables WHERE table_name = 'fl_bad'", fetch=True)

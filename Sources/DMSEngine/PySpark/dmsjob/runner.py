@@ -85,7 +85,9 @@ def run_job(spark, spec, emitter, cancel=None):
     t0 = time.time()
     cursors_out = {}
     _tag_postgres_sessions(spec, cancel)
-    emitter.emit("started", run_id=spec["run"]["id"], application_id=sc.applicationId, spark_version=spark.version)
+    import os
+    emitter.emit("started", run_id=spec["run"]["id"], application_id=sc.applicationId, spark_version=spark.version,
+                 driver_pid=os.getpid())
     failures = []
     try:
         stype, ttype = spec["source"]["type"], spec["target"]["type"]
