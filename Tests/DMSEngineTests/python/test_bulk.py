@@ -98,3 +98,48 @@ def test_pg_to_mariadb_infinity_fails_clearly(spark, pg, maria):
     print("ERR", result["error"])
     assert "Incorrect double value: 'Infinity' for column `dst`.`bulk_inf`.`f`" in result["error"], result["error"]
     assert not my_exec(maria, "SELECT table_name FROM information_schema.tables WHERE table_name = 'bulk_inf'", fetch=True)
+
+
+@pytest.mark.parametrize("target", ["postgres", "mysql"])
+def test_bulk_split_retry_cannot_double(spark, pg, maria, target):
+    """A second attempt of a split whose rows are committed adds nothing (marker row in the same
+    transaction); a failed attempt leaves nothing behind."""
+    from dmsjob import bulk, sources, writers
+    from dmsjob.connectors import Database
+    pg_exec(pg, "src", "DROP TABLE IF EXISTS retry_src", "CREATE TABLE retry_src (id int PRIMARY KEY, v text)",
+            "INSERT INTO retry_src SELECT g, 'v' || g FROM generate_series(1, 100) g")
+    src = Database.for_conf("postgres", pg_conf(pg))
+    if target == "postgres":
+        tdb = Database.for_conf("postgres", pg_conf(pg, database="dst"))
+    else:
+        tdb = Database.for_conf("mysql", my_conf(maria))
+    st = sources.SourceTable(name="public.retry_src", ref=src.ref("retry_src"))
+    st.shape = src.shape(st.ref)
+    tref = tdb.ref("retry_out")
+    tdb.drop_table(tref)
+    plan = writers.prepare(tdb, tref, {"mode": "append"}, st.target_shape(), "dms_stg_retrytest_0")
+    splits, key = bulk.plan_splits(src, st, 2)
+    assert key == "id" and len(splits) == 2
+    from dmsjob.connectors import TableRef
+    marker = TableRef(plan.staging.schema, plan.staging.name + "_done")
+    tdb.execute_tx([f"CREATE TABLE {tdb.qt(marker)} (split_id INT PRIMARY KEY)"])
+    cols = ["id", "v"]
+    if target == "postgres":
+        sel, load_cols, sets = ", ".join(src.q(c) for c in cols), None, ""
+    else:
+        s, lc, st_sets = bulk.pg_select_for_mysql(src, st.shape)
+        sel, load_cols, sets = ", ".join(s), ", ".join(tdb.q(c) for c in cols), ""
+    job = {"source_conf": src.conf, "target_conf": tdb.conf, "target_type": target,
+           "select": f"SELECT {sel} FROM {src.qt(st.ref)}", "staging": tdb.qt(plan.staging), "marker": tdb.qt(marker),
+           "columns": ", ".join(tdb.q(c) for c in cols), "load_columns": load_cols, "load_sets": sets}
+    first = bulk.run_split(job, splits[0])
+    again = bulk.run_split(job, splits[0])
+    assert first == 50 and again == 0
+    bad = dict(job, select=job["select"].replace("retry_src", "retry_src_missing"))
+    with pytest.raises(Exception):
+        bulk.run_split(bad, splits[1])
+    assert bulk.run_split(job, splits[1]) == 50
+    assert tdb.count(plan.staging) == 100
+    assert sorted(r[0] for r in tdb.query(f"SELECT split_id FROM {tdb.qt(marker)}")) == [0, 1]
+    writers.cleanup(plan)
+    tdb.drop_table(marker)

@@ -87,6 +87,20 @@ def test_sqlite_roundtrip_and_generic_jdbc(spark, pg, workdir):
     assert r["state"] == "succeeded", r
     assert pg_exec(pg, "dst", "SELECT count(*), max(name) FROM items_jdbc", fetch=True) == [(100, "ü99")]
     assert pg_exec(pg, "dst", "SELECT DISTINCT added FROM items", fetch=True) == [(datetime.date(1969, 12, 31),)]
+    # generic JDBC target (Spark's own writer): append, then overwrite (truncate + insert)
+    # (the table must exist: Spark 4 cannot tell "no such table" apart for a dialect it does not know)
+    sqlite3.connect(out).execute("CREATE TABLE jdbc_out (id INTEGER, name TEXT, price REAL)").connection.commit()
+    jt = {"url": "jdbc:sqlite:" + out, "driver_class": "org.sqlite.JDBC", "table": "jdbc_out"}
+    for mode, n in (("append", 100), ("append", 200), ("overwrite", 100)):
+        r, _, _ = run(spark, make_spec("postgres", pg_conf(pg, database="dst", table="items_jdbc"), "jdbc", dict(jt, mode=mode)))
+        assert r["state"] == "succeeded", r
+        assert sqlite3.connect(out).execute("SELECT count(*) FROM jdbc_out").fetchone() == (n,)
+    # a version 1 PostgreSQL connection (sslmode) works too
+    v1 = pg_conf(pg, database="dst", table="items_jdbc")
+    v1["sslmode"] = v1.pop("ssl_mode")
+    r, _, _ = run(spark, make_spec("postgres", v1, "sqlite", {"path": out, "table": "v1_out"}, sversion=1))
+    assert r["state"] == "succeeded", r
+    assert sqlite3.connect(out).execute("SELECT count(*) FROM v1_out").fetchone() == (100,)
 
 
 def test_files_parquet_csv_json_orc(spark, pg, workdir):
