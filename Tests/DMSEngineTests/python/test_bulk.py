@@ -34,6 +34,7 @@ def test_pg_to_pg_bulk_splits_and_exact_copy(spark, pg, typed_src):
     assert plan["path"] == "bulk" and plan["splits"] == 3 and plan["split_key"] == "id"
     assert plan["split_ranges"][0].startswith('"id" <') and plan["split_ranges"][-1].startswith('"id" >=')
     assert by_type(events, "table_done")[0]["rows_written"] == 3002
+    assert by_type(events, "progress")[-1]["rows_written"] == 3002
     # same types, key and every value
     cols = pg_exec(pg, "dst", "SELECT column_name, data_type, udt_name FROM information_schema.columns "
                               "WHERE table_name = 'bulk_typed' ORDER BY ordinal_position", fetch=True)

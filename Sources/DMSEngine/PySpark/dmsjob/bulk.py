@@ -70,7 +70,7 @@ def pg_select_for_mysql(db, shape):
     return sel, load_cols, sets
 
 
-def make_task(job):
+def make_task(job, rows_acc=None):
     """The function Spark runs per partition of split descriptions (in a Python worker)."""
 
     def task(rows):
@@ -81,6 +81,8 @@ def make_task(job):
             except Exception as e:  # the driver extracts the root cause after DMS-ROOT:
                 from dmsjob.errors import ROOT_MARK, root_cause
                 raise RuntimeError(ROOT_MARK + root_cause(e)) from None
+            if rows_acc is not None:
+                rows_acc.add(n)
             yield (split["id"], n)
 
     return task
@@ -193,7 +195,7 @@ def _to_mysql(job, split, sconn, copy_out):
             pass
 
 
-def run(spark, src_db, st, tplan, splits, target_type):
+def run(spark, src_db, st, tplan, splits, target_type, rows_acc=None):
     """Moves one table through its splits; returns rows copied (sum over splits)."""
     tdb = tplan.db
     marker = tplan.staging.name + "_done"
@@ -220,7 +222,7 @@ def run(spark, src_db, st, tplan, splits, target_type):
         }
         sc = spark.sparkContext
         rdd = sc.parallelize(splits, len(splits))
-        done = rdd.mapPartitions(make_task(job)).collect()
+        done = rdd.mapPartitions(make_task(job, rows_acc)).collect()
         return sum(n for _, n in done)
     finally:
         try:

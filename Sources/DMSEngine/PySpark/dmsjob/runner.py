@@ -230,7 +230,7 @@ def _file_path(tconf, st, n):
     return base + "/" + (st.ref.name if st.ref is not None else "query")
 
 
-def _progress_monitor(spark, emitter, cancel, table, rows_total):
+def _progress_monitor(spark, emitter, cancel, table, rows_total, rows_fn=None):
     """Emits `progress` every 2 s while a table's Spark jobs run (tasks done / total)."""
     stop = threading.Event()
 
@@ -248,8 +248,8 @@ def _progress_monitor(spark, emitter, cancel, table, rows_total):
                         if s is not None:
                             done += s.numCompletedTasks
                             total += s.numTasks
-                emitter.emit("progress", table=table, rows_written=None, rows_total=rows_total,
-                             tasks_done=done, tasks_total=total)
+                emitter.emit("progress", table=table, rows_written=rows_fn() if rows_fn else None,
+                             rows_total=rows_total, tasks_done=done, tasks_total=total)
             except Exception:
                 pass
 
@@ -312,10 +312,12 @@ def _move_table(spark, spec, emitter, cancel, src_db, tdb, p):
     tplan = writers.prepare(tdb, p["tref"], tconf, shape, p["staging"])
     if tplan is None:
         return None
-    stop = _progress_monitor(spark, emitter, cancel, st.name, source_rows)
+    rows_acc = spark.sparkContext.accumulator(0) if p["path"] == "bulk" else None
+    stop = _progress_monitor(spark, emitter, cancel, st.name, source_rows,
+                             (lambda: rows_acc.value) if rows_acc is not None else None)
     try:
         if p["path"] == "bulk":
-            bulk.run(spark, src_db, st, tplan, p["splits"], ttype)
+            bulk.run(spark, src_db, st, tplan, p["splits"], ttype, rows_acc)
         else:
             if df is None:
                 df, _ = readers.read_database(spark, src_db, st, sconf, opts["parallelism"])
