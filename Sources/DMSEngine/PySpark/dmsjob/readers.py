@@ -26,7 +26,6 @@ def compute_cursor(spark, db, st):
     if not st.cursor_column:
         return
     st.cursor_new = None
-    probe = sources.SourceTable(**{**st.__dict__, "cursor_column": None})
     where = [f"({st.filter})"] if st.filter else []
     col = sources._col(st, st.cursor_column)
     if st.cursor_value is not None:
@@ -41,7 +40,6 @@ def compute_cursor(spark, db, st):
             st.cursor_new = v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
         else:
             st.cursor_new = str(v)
-    del probe
 
 
 def partitioning(spark, db, st, sconf, parallelism):

@@ -109,8 +109,6 @@ def run_job(spark, spec, emitter, cancel=None):
             if tdb is not None:
                 tref = _target_ref(tdb, tconf, st, stype)
                 existing = None
-                if ttype in DB_TARGETS and tconf.get("mode", "append") not in ("overwrite",) and False:
-                    existing = None
                 if ttype in DB_TARGETS and tdb.table_exists(tref):
                     try:
                         existing = [c.name for c in tdb.shape(tref).columns]
