@@ -24,12 +24,28 @@ def _env(workdir):
     return env
 
 
-def _submit_cmd(*args):
+def _submit_cmd(*args, job=JOB, py_files=None):
     return [os.path.join(VENV_BIN, "spark-submit"), "--master", "local[2]",
             "--conf", "spark.ui.enabled=false",
             "--driver-java-options", "-Duser.timezone=UTC -XX:TieredStopAtLevel=1",
             "--jars", "/usr/share/java/postgresql.jar,/usr/share/java/mariadb-java-client.jar,/usr/share/java/sqlite-jdbc.jar",
-            JOB] + list(args)
+            ] + (["--py-files", py_files] if py_files else []) + [job] + list(args)
+
+
+def _shipped_layout(tmp_path):
+    """What dmsd does: dms_job.py alone in a directory, the package as dmsjob.zip (dmsjob/*.py)."""
+    import shutil
+    import zipfile
+    d = tmp_path / "shipped"
+    d.mkdir()
+    shutil.copy(JOB, d / "dms_job.py")
+    z = d / "dmsjob.zip"
+    pkg = os.path.join(PYSPARK_DIR, "dmsjob")
+    with zipfile.ZipFile(z, "w") as zf:
+        for f in sorted(os.listdir(pkg)):
+            if f.endswith(".py"):
+                zf.write(os.path.join(pkg, f), "dmsjob/" + f)
+    return str(d / "dms_job.py"), str(z)
 
 
 def _events(stdout):
@@ -47,9 +63,13 @@ def test_one_shot_spark_submit_success_and_failure(pg, maria, small_table, workd
     my_exec(maria, "DROP TABLE IF EXISTS dst.em_one")
     spec = make_spec("postgres", pg_conf(pg, table=small_table), "mysql", my_conf(maria, table="em_one"))
     path = write_spec(tmp_path, spec)
-    p = subprocess.run(_submit_cmd("run", "--spec", path), capture_output=True, text=True, env=_env(workdir), timeout=300)
+    job, zpath = _shipped_layout(tmp_path)
+    p = subprocess.run(_submit_cmd("run", "--spec", path, job=job, py_files=zpath), capture_output=True, text=True,
+                       env=_env(workdir), timeout=300)
     ev = _events(p.stdout)
     assert p.returncode == 0, (p.stdout[-2000:], p.stderr[-3000:])
+    # the bulk path ran in Python workers that imported dmsjob from the zip
+    assert [t["path"] for t in ev[1]["tables"]] == ["bulk"]
     assert [e["event"] for e in ev][:2] == ["started", "plan"] and ev[-1]["event"] == "result"
     assert ev[0]["application_id"].startswith("local-") and ev[0]["spark_version"].startswith("4.")
     assert ev[-1]["state"] == "succeeded"
