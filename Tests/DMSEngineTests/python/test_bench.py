@@ -30,10 +30,9 @@ def test_bench_bulk_vs_dataframe(spark, pg, maria):
                 my_exec(maria, f"DROP TABLE IF EXISTS dst.{name}")
                 tconf = my_conf(maria, table=name)
             sconf = pg_conf(pg, table="bench_src")
-            if path == "dataframe":
-                sconf["rename"] = {"a": "a"}  # forces the dataframe path
             t0 = time.time()
-            r, ev, _ = run(spark, make_spec("postgres", sconf, target, tconf, parallelism=2))
+            r, ev, _ = run(spark, make_spec("postgres", sconf, target, tconf, parallelism=2,
+                                            path="auto" if path == "bulk" else "dataframe"))
             out[(target, path)] = time.time() - t0
             assert r["state"] == "succeeded", r
             assert by_type(ev, "plan")[0]["tables"][0]["path"] == path

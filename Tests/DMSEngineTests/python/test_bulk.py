@@ -50,8 +50,8 @@ def test_pg_to_pg_bulk_splits_and_exact_copy(spark, pg, typed_src):
 def test_pg_to_pg_dataframe_path_keeps_types(spark, pg, typed_src):
     """The same table through the dataframe path (forced by a rename): types and values hold."""
     pg_exec(pg, "dst", "DROP TABLE IF EXISTS bulk_typed_df")
-    spec = make_spec("postgres", pg_conf(pg, table=typed_src, rename={"t": "t"}), "postgres",
-                     pg_conf(pg, database="dst", table="bulk_typed_df"), parallelism=2)
+    spec = make_spec("postgres", pg_conf(pg, table=typed_src), "postgres",
+                     pg_conf(pg, database="dst", table="bulk_typed_df"), parallelism=2, path="dataframe")
     result, events, _ = run(spark, spec)
     assert result["state"] == "succeeded", result
     assert by_type(events, "plan")[0]["tables"][0]["path"] == "dataframe"
@@ -65,9 +65,8 @@ def test_pg_to_mariadb_types(spark, pg, maria, typed_src, force_dataframe):
     name = "typed_df" if force_dataframe else "typed_bulk"
     my_exec(maria, f"DROP TABLE IF EXISTS dst.{name}")
     sconf = pg_conf(pg, table=typed_src)
-    if force_dataframe:
-        sconf["rename"] = {"t": "t"}
-    spec = make_spec("postgres", sconf, "mysql", my_conf(maria, table=name), parallelism=2)
+    spec = make_spec("postgres", sconf, "mysql", my_conf(maria, table=name), parallelism=2,
+                     path="dataframe" if force_dataframe else "auto")
     result, events, _ = run(spark, spec)
     assert result["state"] == "succeeded", result
     assert by_type(events, "plan")[0]["tables"][0]["path"] == ("dataframe" if force_dataframe else "bulk")

@@ -134,7 +134,7 @@ def test_unstorable_floats_fail_clearly_on_the_dataframe_path(spark, pg, maria, 
         tconf = my_conf(maria, table="fl_bad")
     else:
         tconf = {"path": os.path.join(workdir, "fl.db"), "table": "fl_bad", "mode": "overwrite"}
-    r, _, _ = run(spark, make_spec("postgres", pg_conf(pg, table="fl_bad", filter="true"), target, tconf))
+    r, _, _ = run(spark, make_spec("postgres", pg_conf(pg, table="fl_bad"), target, tconf, path="dataframe"))
     assert r["state"] == "failed"
     assert r["error"].startswith("public.fl_bad: column f holds NaN"), r["error"]
     if target == "mysql":

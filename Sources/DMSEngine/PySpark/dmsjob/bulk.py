@@ -91,7 +91,8 @@ def make_task(job, rows_acc=None):
 def run_split(job, split):
     from dmsjob.connectors import Database
     src = Database.for_conf("postgres", job["source_conf"])
-    sel = job["select"] + (f" WHERE {split['where']}" if split["where"] else "")
+    where = list(job.get("where") or []) + ([f"({split['where']})"] if split["where"] else [])
+    sel = job["select"] + (" WHERE " + " AND ".join(where) if where else "")
     copy_out = f"COPY ({sel}) TO STDOUT"
     if job["target_type"] == "postgres":
         copy_out += ""
@@ -204,19 +205,23 @@ def run(spark, src_db, st, tplan, splits, target_type, rows_acc=None):
     tdb.drop_table(mref)
     tdb.execute_tx([f"CREATE TABLE {tdb.qt(mref)} (split_id INT PRIMARY KEY)"])
     try:
+        from . import sources
         cols = [c.name for c in st.shape.columns]
+        outs = [st.out_name(c) for c in cols]  # renamed columns map by position
         if target_type == "postgres":
             sel_cols = ", ".join(src_db.q(c) for c in cols)
             load_cols, sets = None, []
         else:
             sel, lc, sets = pg_select_for_mysql(src_db, st.shape)
             sel_cols = ", ".join(sel)
-            load_cols = ", ".join(v if v else tdb.q(c) for v, c in zip(lc, cols))
+            load_cols = ", ".join(v if v else tdb.q(o) for v, o in zip(lc, outs))
+            sets = [(st.out_name(c), e) for c, e in sets]
         job = {
             "source_conf": src_db.conf, "target_conf": tdb.conf, "target_type": target_type,
             "select": f"SELECT {sel_cols} FROM {src_db.qt(st.ref)}",
+            "where": sources.predicates(src_db, st),  # filter and cursor range
             "staging": tdb.qt(tplan.staging), "marker": tdb.qt(mref),
-            "columns": ", ".join(tdb.q(c) for c in cols),
+            "columns": ", ".join(tdb.q(o) for o in outs),
             "load_columns": load_cols,
             "load_sets": ", ".join(f"{tdb.q(c)} = {e}" for c, e in sets),
         }

@@ -57,18 +57,15 @@ def _path_choice(spec, st, tref_existing_cols):
     sconf = spec["source"]["conf"]
     if stype != "postgres" or ttype not in ("postgres", "mysql"):
         return "dataframe", f"no bulk protocol pair for {stype} -> {ttype}"
-    reasons = []
+    if spec["options"].get("path") == "dataframe":
+        return "dataframe", "options.path is dataframe"
     if st.ref is None:
-        reasons.append("query")
-    for k in ("columns", "exclude_columns", "rename", "filter", "cursor_column"):
-        if sconf.get(k):
-            reasons.append(k)
-    if reasons:
-        return "dataframe", ", ".join(reasons) + " need the dataframe path"
+        return "dataframe", "a query source needs the dataframe path"
     if st.shape is None:
         return "dataframe", "the source's columns are unknown"
-    if tref_existing_cols is not None and set(tref_existing_cols) != set(st.shape.names()):
-        return "dataframe", "the existing target table has other columns"
+    out_names = [st.out_name(c) for c in st.shape.names()]
+    if tref_existing_cols is not None and not set(out_names) <= set(tref_existing_cols):
+        return "dataframe", "the existing target table lacks columns of the source"
     if spec["options"]["validation"] == "checksum":
         return "dataframe", "checksum validation reads through Spark"
     return "bulk", f"postgres COPY -> {'postgres COPY' if ttype == 'postgres' else 'mariadb LOAD DATA LOCAL INFILE'}"
