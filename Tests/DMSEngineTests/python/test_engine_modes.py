@@ -142,8 +142,20 @@ def engine(workdir):
     assert line.startswith("DMS-ENGINE-READY "), line
     info = json.loads(line[len("DMS-ENGINE-READY "):])
     yield {"socket": sock, "proc": proc, "info": info}
-    proc.terminate()
-    proc.wait(60)
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(60)
+
+
+def _driver_gone(pid, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 class Client:
@@ -276,3 +288,19 @@ def test_serve_empty_run_latency(engine, pg, maria, tmp_path):
         assert ev[-1]["state"] == "succeeded", ev[-1]
         spec["target"]["conf"]["mode"] = "overwrite"
     print(f"\nwarm engine empty-run latency: {', '.join(f'{t:.2f}s' for t in times)}")
+
+
+def test_serve_stops_on_sigterm_to_driver_and_when_spark_submit_dies(engine, workdir):
+    """Runs last in this module: SIGTERM to driver_pid stops the engine cleanly (exit 0, socket
+    removed); a second engine whose spark-submit is killed does not leave its Python driver behind."""
+    import signal
+    os.kill(engine["info"]["driver_pid"], signal.SIGTERM)
+    assert engine["proc"].wait(60) == 0
+    assert not os.path.exists(engine["socket"])
+    sock = os.path.join(workdir, "engine2.sock")
+    proc = subprocess.Popen(_submit_cmd("serve", "--socket", sock), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=_env(workdir))
+    info = json.loads(proc.stdout.readline()[len("DMS-ENGINE-READY "):])
+    proc.kill()
+    proc.wait(30)
+    assert _driver_gone(info["driver_pid"])
