@@ -48,6 +48,19 @@ def cmd_run(args):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    parent = os.getppid()
+
+    def watchdog():
+        # spark-submit's JVM died under us: cancel what can be cancelled, then leave
+        import time
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                threading.Thread(target=token.cancel, daemon=True).start()
+                time.sleep(10.0)
+                os._exit(EXIT_CANCELLED)
+
+    threading.Thread(target=watchdog, daemon=True).start()
     try:
         spark = _session(f"dms-run-{spec['run']['id']}")
     except Exception as e:  # noqa
