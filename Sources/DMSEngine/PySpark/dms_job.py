@@ -48,6 +48,19 @@ def cmd_run(args):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    parent = os.getppid()
+
+    def watchdog():
+        # spark-submit's JVM died under us: cancel what can be cancelled, then leave
+        import time
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                threading.Thread(target=token.cancel, daemon=True).start()
+                time.sleep(10.0)
+                os._exit(EXIT_CANCELLED)
+
+    threading.Thread(target=watchdog, daemon=True).start()
     try:
         spark = _session(f"dms-run-{spec['run']['id']}")
     except Exception as e:  # noqa
@@ -71,12 +84,26 @@ def cmd_serve(args):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    print("DMS-ENGINE-READY " + json.dumps({"socket": args.socket,
-                                            "application_id": spark.sparkContext.applicationId}), flush=True)
+    parent = os.getppid()
+    orphaned = threading.Event()
+
+    def watchdog():
+        # spark-submit's JVM is our parent: when it dies (SIGTERM/SIGKILL to spark-submit), stop too
+        while not orphaned.wait(1.0):
+            if os.getppid() != parent:
+                orphaned.set()
+                engine.shutdown()
+
+    threading.Thread(target=watchdog, daemon=True).start()
+    print("DMS-ENGINE-READY " + json.dumps({"socket": args.socket, "application_id": spark.sparkContext.applicationId,
+                                            "driver_pid": os.getpid()}), flush=True)
     try:
         engine.serve_forever()
     finally:
         engine.close()
+        if orphaned.is_set():
+            os._exit(EXIT_OK)  # the JVM is gone: spark.stop() would hang
+        orphaned.set()
         try:
             spark.stop()
         except Exception:

@@ -34,6 +34,7 @@ def test_pg_to_pg_bulk_splits_and_exact_copy(spark, pg, typed_src):
     assert plan["path"] == "bulk" and plan["splits"] == 3 and plan["split_key"] == "id"
     assert plan["split_ranges"][0].startswith('"id" <') and plan["split_ranges"][-1].startswith('"id" >=')
     assert by_type(events, "table_done")[0]["rows_written"] == 3002
+    assert by_type(events, "progress")[-1]["rows_written"] == 3002
     # same types, key and every value
     cols = pg_exec(pg, "dst", "SELECT column_name, data_type, udt_name FROM information_schema.columns "
                               "WHERE table_name = 'bulk_typed' ORDER BY ordinal_position", fetch=True)
@@ -49,8 +50,8 @@ def test_pg_to_pg_bulk_splits_and_exact_copy(spark, pg, typed_src):
 def test_pg_to_pg_dataframe_path_keeps_types(spark, pg, typed_src):
     """The same table through the dataframe path (forced by a rename): types and values hold."""
     pg_exec(pg, "dst", "DROP TABLE IF EXISTS bulk_typed_df")
-    spec = make_spec("postgres", pg_conf(pg, table=typed_src, rename={"t": "t"}), "postgres",
-                     pg_conf(pg, database="dst", table="bulk_typed_df"), parallelism=2)
+    spec = make_spec("postgres", pg_conf(pg, table=typed_src), "postgres",
+                     pg_conf(pg, database="dst", table="bulk_typed_df"), parallelism=2, path="dataframe")
     result, events, _ = run(spark, spec)
     assert result["state"] == "succeeded", result
     assert by_type(events, "plan")[0]["tables"][0]["path"] == "dataframe"
@@ -64,9 +65,8 @@ def test_pg_to_mariadb_types(spark, pg, maria, typed_src, force_dataframe):
     name = "typed_df" if force_dataframe else "typed_bulk"
     my_exec(maria, f"DROP TABLE IF EXISTS dst.{name}")
     sconf = pg_conf(pg, table=typed_src)
-    if force_dataframe:
-        sconf["rename"] = {"t": "t"}
-    spec = make_spec("postgres", sconf, "mysql", my_conf(maria, table=name), parallelism=2)
+    spec = make_spec("postgres", sconf, "mysql", my_conf(maria, table=name), parallelism=2,
+                     path="dataframe" if force_dataframe else "auto")
     result, events, _ = run(spark, spec)
     assert result["state"] == "succeeded", result
     assert by_type(events, "plan")[0]["tables"][0]["path"] == ("dataframe" if force_dataframe else "bulk")
@@ -98,3 +98,48 @@ def test_pg_to_mariadb_infinity_fails_clearly(spark, pg, maria):
     print("ERR", result["error"])
     assert "Incorrect double value: 'Infinity' for column `dst`.`bulk_inf`.`f`" in result["error"], result["error"]
     assert not my_exec(maria, "SELECT table_name FROM information_schema.tables WHERE table_name = 'bulk_inf'", fetch=True)
+
+
+@pytest.mark.parametrize("target", ["postgres", "mysql"])
+def test_bulk_split_retry_cannot_double(spark, pg, maria, target):
+    """A second attempt of a split whose rows are committed adds nothing (marker row in the same
+    transaction); a failed attempt leaves nothing behind."""
+    from dmsjob import bulk, sources, writers
+    from dmsjob.connectors import Database
+    pg_exec(pg, "src", "DROP TABLE IF EXISTS retry_src", "CREATE TABLE retry_src (id int PRIMARY KEY, v text)",
+            "INSERT INTO retry_src SELECT g, 'v' || g FROM generate_series(1, 100) g")
+    src = Database.for_conf("postgres", pg_conf(pg))
+    if target == "postgres":
+        tdb = Database.for_conf("postgres", pg_conf(pg, database="dst"))
+    else:
+        tdb = Database.for_conf("mysql", my_conf(maria))
+    st = sources.SourceTable(name="public.retry_src", ref=src.ref("retry_src"))
+    st.shape = src.shape(st.ref)
+    tref = tdb.ref("retry_out")
+    tdb.drop_table(tref)
+    plan = writers.prepare(tdb, tref, {"mode": "append"}, st.target_shape(), "dms_stg_retrytest_0")
+    splits, key = bulk.plan_splits(src, st, 2)
+    assert key == "id" and len(splits) == 2
+    from dmsjob.connectors import TableRef
+    marker = TableRef(plan.staging.schema, plan.staging.name + "_done")
+    tdb.execute_tx([f"CREATE TABLE {tdb.qt(marker)} (split_id INT PRIMARY KEY)"])
+    cols = ["id", "v"]
+    if target == "postgres":
+        sel, load_cols, sets = ", ".join(src.q(c) for c in cols), None, ""
+    else:
+        s, lc, st_sets = bulk.pg_select_for_mysql(src, st.shape)
+        sel, load_cols, sets = ", ".join(s), ", ".join(tdb.q(c) for c in cols), ""
+    job = {"source_conf": src.conf, "target_conf": tdb.conf, "target_type": target,
+           "select": f"SELECT {sel} FROM {src.qt(st.ref)}", "staging": tdb.qt(plan.staging), "marker": tdb.qt(marker),
+           "columns": ", ".join(tdb.q(c) for c in cols), "load_columns": load_cols, "load_sets": sets}
+    first = bulk.run_split(job, splits[0])
+    again = bulk.run_split(job, splits[0])
+    assert first == 50 and again == 0
+    bad = dict(job, select=job["select"].replace("retry_src", "retry_src_missing"))
+    with pytest.raises(Exception):
+        bulk.run_split(bad, splits[1])
+    assert bulk.run_split(job, splits[1]) == 50
+    assert tdb.count(plan.staging) == 100
+    assert sorted(r[0] for r in tdb.query(f"SELECT split_id FROM {tdb.qt(marker)}")) == [0, 1]
+    writers.cleanup(plan)
+    tdb.drop_table(marker)

@@ -4,18 +4,26 @@ import decimal
 from helpers import by_type, make_spec, my_conf, my_exec, pg_conf, pg_exec, run
 
 
-def test_pg_to_mariadb_table_with_rename_and_filter(spark, pg, maria):
+import pytest
+
+
+@pytest.mark.parametrize("path", ["bulk", "dataframe"])
+def test_pg_to_mariadb_table_with_rename_and_filter(spark, pg, maria, path):
     pg_exec(pg, "src", "DROP TABLE IF EXISTS df_orders",
             "CREATE TABLE df_orders (id bigint PRIMARY KEY, cust text NOT NULL, amount numeric(12,2), note varchar(20), secret text)",
             "INSERT INTO df_orders SELECT g, 'c' || g, g * 1.5, CASE WHEN g % 2 = 0 THEN NULL ELSE 'n' END, 'x' FROM generate_series(1, 50) g")
     my_exec(maria, "DROP TABLE IF EXISTS dst.orders_out")
     spec = make_spec("postgres", pg_conf(pg, table="public.df_orders", exclude_columns=["secret"],
                                          rename={"cust": "customer"}, filter="id <= 40"),
-                     "mysql", my_conf(maria, table="orders_out"))
+                     "mysql", my_conf(maria, table="orders_out"), path="auto" if path == "bulk" else "dataframe")
     result, events, _ = run(spark, spec)
     assert result["state"] == "succeeded", result
     plan = by_type(events, "plan")[0]["tables"][0]
-    assert plan["path"] == "dataframe" and "filter" in plan["path_reason"]
+    assert plan["path"] == path
+    prog = by_type(events, "progress")
+    assert prog and prog[-1]["rows_written"] == 40 and prog[-1]["rows_total"] == 40
+    order = [e["event"] for e in events]
+    assert order[:3] == ["started", "plan", "table_started"] and order[-2:] == ["table_done", "result"]
     done = by_type(events, "table_done")[0]
     assert done["rows_written"] == 40 and done["state"] == "succeeded"
     v = by_type(events, "validation")[0]

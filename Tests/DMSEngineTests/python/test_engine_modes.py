@@ -24,12 +24,28 @@ def _env(workdir):
     return env
 
 
-def _submit_cmd(*args):
+def _submit_cmd(*args, job=JOB, py_files=None):
     return [os.path.join(VENV_BIN, "spark-submit"), "--master", "local[2]",
             "--conf", "spark.ui.enabled=false",
             "--driver-java-options", "-Duser.timezone=UTC -XX:TieredStopAtLevel=1",
             "--jars", "/usr/share/java/postgresql.jar,/usr/share/java/mariadb-java-client.jar,/usr/share/java/sqlite-jdbc.jar",
-            JOB] + list(args)
+            ] + (["--py-files", py_files] if py_files else []) + [job] + list(args)
+
+
+def _shipped_layout(tmp_path):
+    """What dmsd does: dms_job.py alone in a directory, the package as dmsjob.zip (dmsjob/*.py)."""
+    import shutil
+    import zipfile
+    d = tmp_path / "shipped"
+    d.mkdir()
+    shutil.copy(JOB, d / "dms_job.py")
+    z = d / "dmsjob.zip"
+    pkg = os.path.join(PYSPARK_DIR, "dmsjob")
+    with zipfile.ZipFile(z, "w") as zf:
+        for f in sorted(os.listdir(pkg)):
+            if f.endswith(".py"):
+                zf.write(os.path.join(pkg, f), "dmsjob/" + f)
+    return str(d / "dms_job.py"), str(z)
 
 
 def _events(stdout):
@@ -47,9 +63,13 @@ def test_one_shot_spark_submit_success_and_failure(pg, maria, small_table, workd
     my_exec(maria, "DROP TABLE IF EXISTS dst.em_one")
     spec = make_spec("postgres", pg_conf(pg, table=small_table), "mysql", my_conf(maria, table="em_one"))
     path = write_spec(tmp_path, spec)
-    p = subprocess.run(_submit_cmd("run", "--spec", path), capture_output=True, text=True, env=_env(workdir), timeout=300)
+    job, zpath = _shipped_layout(tmp_path)
+    p = subprocess.run(_submit_cmd("run", "--spec", path, job=job, py_files=zpath), capture_output=True, text=True,
+                       env=_env(workdir), timeout=300)
     ev = _events(p.stdout)
     assert p.returncode == 0, (p.stdout[-2000:], p.stderr[-3000:])
+    # the bulk path ran in Python workers that imported dmsjob from the zip
+    assert [t["path"] for t in ev[1]["tables"]] == ["bulk"]
     assert [e["event"] for e in ev][:2] == ["started", "plan"] and ev[-1]["event"] == "result"
     assert ev[0]["application_id"].startswith("local-") and ev[0]["spark_version"].startswith("4.")
     assert ev[-1]["state"] == "succeeded"
@@ -65,6 +85,38 @@ def test_one_shot_spark_submit_success_and_failure(pg, maria, small_table, workd
     assert p.returncode == 1
     assert ev[-1]["event"] == "result" and 'password authentication failed for user "app"' in ev[-1]["error"]
     assert "Nope-Nope-42" not in p.stdout and "Nope-Nope-42" not in p.stderr
+
+
+def test_one_shot_sigterm_cancels_exit_3(pg, maria, workdir, tmp_path):
+    import signal
+    my_exec(maria, "DROP TABLE IF EXISTS dst.em_term")
+    slow = make_spec("postgres", pg_conf(pg, query="SELECT g AS id, pg_sleep(0.1)::text AS z FROM generate_series(1, 400) g"),
+                     "mysql", my_conf(maria, table="em_term"))
+    proc = subprocess.Popen(_submit_cmd("run", "--spec", write_spec(tmp_path, slow)), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=_env(workdir))
+    seen = []
+    for line in proc.stdout:
+        seen.append(line)
+        if '"table_started"' in line:
+            break
+    driver = _events("".join(seen))[0]["driver_pid"]
+    assert driver != proc.pid
+    time.sleep(1.0)
+    os.kill(driver, signal.SIGTERM)
+    rest = proc.stdout.read()
+    rc = proc.wait(120)
+    ev = _events("".join(seen) + rest)
+    assert rc == 3, (rc, ev[-1])
+    assert ev[-1]["event"] == "result" and ev[-1]["state"] == "cancelled"
+    assert not my_exec(maria, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'dst' "
+                              "AND (table_name = 'em_term' OR table_name LIKE 'dms_stg%')", fetch=True)
+    for _ in range(50):
+        busy = pg_exec(pg, "src", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%generate_series(1, 400)%' "
+                                  "AND pid <> pg_backend_pid()", fetch=True)[0][0]
+        if busy == 0:
+            break
+        time.sleep(0.2)
+    assert busy == 0
 
 
 def test_one_shot_bad_spec_exits_2_naming_field(workdir, tmp_path):
@@ -90,8 +142,20 @@ def engine(workdir):
     assert line.startswith("DMS-ENGINE-READY "), line
     info = json.loads(line[len("DMS-ENGINE-READY "):])
     yield {"socket": sock, "proc": proc, "info": info}
-    proc.terminate()
-    proc.wait(60)
+    if proc.poll() is None:
+        proc.terminate()
+        proc.wait(60)
+
+
+def _driver_gone(pid, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 class Client:
@@ -176,7 +240,7 @@ def test_serve_two_runs_at_once_and_cancel_one(engine, pg, maria, small_table, t
                               "AND (table_name = 'em_slow_out' OR table_name LIKE 'dms_stg%')", fetch=True)
     # the source sessions of the cancelled run are gone too
     for _ in range(50):
-        busy = pg_exec(pg, "src", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.1)%' "
+        busy = pg_exec(pg, "src", "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(0.1)::text AS z FROM em_slow%' "
                                   "AND pid <> pg_backend_pid()", fetch=True)[0][0]
         if busy == 0:
             break
@@ -224,3 +288,19 @@ def test_serve_empty_run_latency(engine, pg, maria, tmp_path):
         assert ev[-1]["state"] == "succeeded", ev[-1]
         spec["target"]["conf"]["mode"] = "overwrite"
     print(f"\nwarm engine empty-run latency: {', '.join(f'{t:.2f}s' for t in times)}")
+
+
+def test_serve_stops_on_sigterm_to_driver_and_when_spark_submit_dies(engine, workdir):
+    """Runs last in this module: SIGTERM to driver_pid stops the engine cleanly (exit 0, socket
+    removed); a second engine whose spark-submit is killed does not leave its Python driver behind."""
+    import signal
+    os.kill(engine["info"]["driver_pid"], signal.SIGTERM)
+    assert engine["proc"].wait(60) == 0
+    assert not os.path.exists(engine["socket"])
+    sock = os.path.join(workdir, "engine2.sock")
+    proc = subprocess.Popen(_submit_cmd("serve", "--socket", sock), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=_env(workdir))
+    info = json.loads(proc.stdout.readline()[len("DMS-ENGINE-READY "):])
+    proc.kill()
+    proc.wait(30)
+    assert _driver_gone(info["driver_pid"])

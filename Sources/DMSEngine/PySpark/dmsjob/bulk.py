@@ -70,7 +70,7 @@ def pg_select_for_mysql(db, shape):
     return sel, load_cols, sets
 
 
-def make_task(job):
+def make_task(job, rows_acc=None):
     """The function Spark runs per partition of split descriptions (in a Python worker)."""
 
     def task(rows):
@@ -81,6 +81,8 @@ def make_task(job):
             except Exception as e:  # the driver extracts the root cause after DMS-ROOT:
                 from dmsjob.errors import ROOT_MARK, root_cause
                 raise RuntimeError(ROOT_MARK + root_cause(e)) from None
+            if rows_acc is not None:
+                rows_acc.add(n)
             yield (split["id"], n)
 
     return task
@@ -89,7 +91,8 @@ def make_task(job):
 def run_split(job, split):
     from dmsjob.connectors import Database
     src = Database.for_conf("postgres", job["source_conf"])
-    sel = job["select"] + (f" WHERE {split['where']}" if split["where"] else "")
+    where = list(job.get("where") or []) + ([f"({split['where']})"] if split["where"] else [])
+    sel = job["select"] + (" WHERE " + " AND ".join(where) if where else "")
     copy_out = f"COPY ({sel}) TO STDOUT"
     if job["target_type"] == "postgres":
         copy_out += ""
@@ -193,7 +196,7 @@ def _to_mysql(job, split, sconn, copy_out):
             pass
 
 
-def run(spark, src_db, st, tplan, splits, target_type):
+def run(spark, src_db, st, tplan, splits, target_type, rows_acc=None):
     """Moves one table through its splits; returns rows copied (sum over splits)."""
     tdb = tplan.db
     marker = tplan.staging.name + "_done"
@@ -202,25 +205,29 @@ def run(spark, src_db, st, tplan, splits, target_type):
     tdb.drop_table(mref)
     tdb.execute_tx([f"CREATE TABLE {tdb.qt(mref)} (split_id INT PRIMARY KEY)"])
     try:
+        from . import sources
         cols = [c.name for c in st.shape.columns]
+        outs = [st.out_name(c) for c in cols]  # renamed columns map by position
         if target_type == "postgres":
             sel_cols = ", ".join(src_db.q(c) for c in cols)
             load_cols, sets = None, []
         else:
             sel, lc, sets = pg_select_for_mysql(src_db, st.shape)
             sel_cols = ", ".join(sel)
-            load_cols = ", ".join(v if v else tdb.q(c) for v, c in zip(lc, cols))
+            load_cols = ", ".join(v if v else tdb.q(o) for v, o in zip(lc, outs))
+            sets = [(st.out_name(c), e) for c, e in sets]
         job = {
             "source_conf": src_db.conf, "target_conf": tdb.conf, "target_type": target_type,
             "select": f"SELECT {sel_cols} FROM {src_db.qt(st.ref)}",
+            "where": sources.predicates(src_db, st),  # filter and cursor range
             "staging": tdb.qt(tplan.staging), "marker": tdb.qt(mref),
-            "columns": ", ".join(tdb.q(c) for c in cols),
+            "columns": ", ".join(tdb.q(o) for o in outs),
             "load_columns": load_cols,
             "load_sets": ", ".join(f"{tdb.q(c)} = {e}" for c, e in sets),
         }
         sc = spark.sparkContext
         rdd = sc.parallelize(splits, len(splits))
-        done = rdd.mapPartitions(make_task(job)).collect()
+        done = rdd.mapPartitions(make_task(job, rows_acc)).collect()
         return sum(n for _, n in done)
     finally:
         try:

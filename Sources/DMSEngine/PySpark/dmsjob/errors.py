@@ -29,6 +29,7 @@ ROOT_MARK = "DMS-" + "ROOT: "  # never written literally, so tracebacks quoting 
 _ROOT_MARK = re.compile(r"DMS-ROOT: ([^\n]*)")
 _CAUSED_BY = re.compile(r"Caused by: (?:[\w.$]+(?:Exception|Error)): ([^\n]*)")
 _JAVA_EXC_LINE = re.compile(r"^(?:[\w$]+\.)+[\w$]*(?:Exception|Error)(?:: (.*))?$")
+_SQLSTATE = re.compile(r"\s*SQLSTATE: \w+\s*$")
 _NOISE_PREFIX = re.compile(r"^(?:FATAL|ERROR|PANIC):\s+")
 _JDBC_BATCH = re.compile(r"Batch entry \d+ .* was aborted: (.*?)(?:\s+Call getNextException.*)?$", re.S)
 
@@ -39,7 +40,7 @@ def _clean(msg):
     msg = str(msg).strip()
     found = _ROOT_MARK.findall(msg)
     if found:
-        return found[-1].strip()[:500]
+        return _SQLSTATE.sub("", found[-1].strip())[:500]
     m = _JDBC_BATCH.search(msg)
     if m:
         msg = m.group(1).strip()
@@ -53,6 +54,7 @@ def _clean(msg):
     if m and m.group(1):
         msg = m.group(1).strip()
     msg = _NOISE_PREFIX.sub("", msg)
+    msg = _SQLSTATE.sub("", msg)
     # PostgreSQL server messages: keep the message, drop "Where:"/"Detail:" tails on the same line
     return msg[:500]
 

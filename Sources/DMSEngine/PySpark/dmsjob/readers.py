@@ -8,7 +8,8 @@ def jdbc_reader(spark, db, fetch_size=10000):
     r = spark.read.format("jdbc").option("url", db.jdbc_url())
     for k, v in db.jdbc_props().items():
         r = r.option(k, v)
-    return r.option("fetchsize", str(fetch_size))
+    # timestamp without time zone stays a local date-time (TimestampNTZ); timestamptz is an instant
+    return r.option("fetchsize", str(fetch_size)).option("preferTimestampNTZ", "true")
 
 
 def scalar(spark, db, sql):
@@ -25,7 +26,6 @@ def compute_cursor(spark, db, st):
     if not st.cursor_column:
         return
     st.cursor_new = None
-    probe = sources.SourceTable(**{**st.__dict__, "cursor_column": None})
     where = [f"({st.filter})"] if st.filter else []
     col = sources._col(st, st.cursor_column)
     if st.cursor_value is not None:
@@ -40,7 +40,6 @@ def compute_cursor(spark, db, st):
             st.cursor_new = v.isoformat(sep=" ") if hasattr(v, "hour") else v.isoformat()
         else:
             st.cursor_new = str(v)
-    del probe
 
 
 def partitioning(spark, db, st, sconf, parallelism):
@@ -89,16 +88,23 @@ def read_database(spark, db, st, sconf, parallelism):
     if db.dialect == "sqlite" and st.shape is not None:
         # SQLite has no date type: values are text (or epoch milliseconds); the xerial driver only
         # parses one text layout. Read them as text and let Spark parse them (ANSI: a bad value fails).
-        temporal = [c for c in st.shape.columns if c.kind in ("date", "timestamp", "timestamptz")]
-        if temporal:
-            r = r.option("customSchema", ", ".join(f"`{c.name}` STRING" for c in temporal))
+        temporal = [c for c in st.shape.columns if c.kind in ("date", "timestamp", "timestamptz", "decimal")]
+        # xerial reports INTEGER columns as 32-bit: Spark would cut 64-bit values; read them as BIGINT
+        wide = [c for c in st.shape.columns if c.kind == "bigint"]
+        custom = [f"`{c.name}` STRING" for c in temporal] + [f"`{c.name}` BIGINT" for c in wide]
+        if custom:
+            r = r.option("customSchema", ", ".join(custom))
     df = r.load()
     if temporal:
         from pyspark.sql import functions as F
         for c in temporal:
             col = F.col(f"`{c.name}`")
+            if c.kind == "decimal":  # exact text (or a REAL SQLite chose for a lossless value)
+                df = df.withColumn(c.name, col.cast(f"decimal({c.precision},{c.scale})"))
+                continue
             millis = F.timestamp_millis(col.cast("long"))
-            ts = F.when(col.rlike("^-?[0-9]+$"), millis).otherwise(col.cast("timestamp"))
+            ts_type = "timestamp_ntz" if c.kind == "timestamp" else "timestamp"
+            ts = F.when(col.rlike("^-?[0-9]+$"), millis.cast(ts_type)).otherwise(col.cast(ts_type))
             df = df.withColumn(c.name, ts.cast("date") if c.kind == "date" else ts)
     for src, dst in st.rename.items():
         if src in df.columns:

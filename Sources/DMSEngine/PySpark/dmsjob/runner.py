@@ -57,18 +57,15 @@ def _path_choice(spec, st, tref_existing_cols):
     sconf = spec["source"]["conf"]
     if stype != "postgres" or ttype not in ("postgres", "mysql"):
         return "dataframe", f"no bulk protocol pair for {stype} -> {ttype}"
-    reasons = []
+    if spec["options"].get("path") == "dataframe":
+        return "dataframe", "options.path is dataframe"
     if st.ref is None:
-        reasons.append("query")
-    for k in ("columns", "exclude_columns", "rename", "filter", "cursor_column"):
-        if sconf.get(k):
-            reasons.append(k)
-    if reasons:
-        return "dataframe", ", ".join(reasons) + " need the dataframe path"
+        return "dataframe", "a query source needs the dataframe path"
     if st.shape is None:
         return "dataframe", "the source's columns are unknown"
-    if tref_existing_cols is not None and set(tref_existing_cols) != set(st.shape.names()):
-        return "dataframe", "the existing target table has other columns"
+    out_names = [st.out_name(c) for c in st.shape.names()]
+    if tref_existing_cols is not None and not set(out_names) <= set(tref_existing_cols):
+        return "dataframe", "the existing target table lacks columns of the source"
     if spec["options"]["validation"] == "checksum":
         return "dataframe", "checksum validation reads through Spark"
     return "bulk", f"postgres COPY -> {'postgres COPY' if ttype == 'postgres' else 'mariadb LOAD DATA LOCAL INFILE'}"
@@ -85,7 +82,9 @@ def run_job(spark, spec, emitter, cancel=None):
     t0 = time.time()
     cursors_out = {}
     _tag_postgres_sessions(spec, cancel)
-    emitter.emit("started", run_id=spec["run"]["id"], application_id=sc.applicationId, spark_version=spark.version)
+    import os
+    emitter.emit("started", run_id=spec["run"]["id"], application_id=sc.applicationId, spark_version=spark.version,
+                 driver_pid=os.getpid())
     failures = []
     try:
         stype, ttype = spec["source"]["type"], spec["target"]["type"]
@@ -107,8 +106,6 @@ def run_job(spark, spec, emitter, cancel=None):
             if tdb is not None:
                 tref = _target_ref(tdb, tconf, st, stype)
                 existing = None
-                if ttype in DB_TARGETS and tconf.get("mode", "append") not in ("overwrite",) and False:
-                    existing = None
                 if ttype in DB_TARGETS and tdb.table_exists(tref):
                     try:
                         existing = [c.name for c in tdb.shape(tref).columns]
@@ -228,7 +225,7 @@ def _file_path(tconf, st, n):
     return base + "/" + (st.ref.name if st.ref is not None else "query")
 
 
-def _progress_monitor(spark, emitter, cancel, table, rows_total):
+def _progress_monitor(spark, emitter, cancel, table, rows_total, rows_fn=None):
     """Emits `progress` every 2 s while a table's Spark jobs run (tasks done / total)."""
     stop = threading.Event()
 
@@ -246,8 +243,8 @@ def _progress_monitor(spark, emitter, cancel, table, rows_total):
                         if s is not None:
                             done += s.numCompletedTasks
                             total += s.numTasks
-                emitter.emit("progress", table=table, rows_written=None, rows_total=rows_total,
-                             tasks_done=done, tasks_total=total)
+                emitter.emit("progress", table=table, rows_written=rows_fn() if rows_fn else None,
+                             rows_total=rows_total, tasks_done=done, tasks_total=total)
             except Exception:
                 pass
 
@@ -310,10 +307,12 @@ def _move_table(spark, spec, emitter, cancel, src_db, tdb, p):
     tplan = writers.prepare(tdb, p["tref"], tconf, shape, p["staging"])
     if tplan is None:
         return None
-    stop = _progress_monitor(spark, emitter, cancel, st.name, source_rows)
+    rows_acc = spark.sparkContext.accumulator(0) if p["path"] == "bulk" else None
+    stop = _progress_monitor(spark, emitter, cancel, st.name, source_rows,
+                             (lambda: rows_acc.value) if rows_acc is not None else None)
     try:
         if p["path"] == "bulk":
-            bulk.run(spark, src_db, st, tplan, p["splits"], ttype)
+            bulk.run(spark, src_db, st, tplan, p["splits"], ttype, rows_acc)
         else:
             if df is None:
                 df, _ = readers.read_database(spark, src_db, st, sconf, opts["parallelism"])

@@ -71,7 +71,10 @@ def ship_package(spark):
     pkg_dir = os.path.dirname(os.path.abspath(__file__))
     if not os.path.isdir(pkg_dir):
         return  # imported from a zip: spark-submit --py-files already ships it
+    import atexit
+    import shutil
     tmp = tempfile.mkdtemp(prefix="dmsjob-")
+    atexit.register(shutil.rmtree, tmp, True)
     zpath = os.path.join(tmp, "dmsjob.zip")
     with zipfile.ZipFile(zpath, "w") as z:
         for f in sorted(os.listdir(pkg_dir)):

@@ -194,12 +194,14 @@ def validate(spec):
     if not isinstance(opts, dict):
         raise SpecError("options", "must be an object")
     for k in opts:
-        if k not in ("validation", "parallelism", "dry_run"):
+        if k not in ("validation", "parallelism", "dry_run", "path"):
             raise SpecError(f"options.{k}", "is not a field of options")
     opts.setdefault("validation", "count")
     _check_field("options.validation", opts["validation"], "enum", ["none", "count", "checksum"])
     opts.setdefault("parallelism", 1)
     _check_field("options.parallelism", opts["parallelism"], "int", (1, 1024))
+    opts.setdefault("path", "auto")
+    _check_field("options.path", opts["path"], "enum", ["auto", "dataframe"])
     opts.setdefault("dry_run", False)
     _check_field("options.dry_run", opts["dry_run"], "bool", None)
     cursors = spec.setdefault("cursors", {})

@@ -128,6 +128,12 @@ def from_sqlite(name, decl, notnull):
     k = dict(name=name, nullable=not notnull, native=decl or "")
     if "INT" in d:
         return Column(kind="bigint", **k)
+    if "DEC" in d or "NUMERIC" in d:
+        import re
+        m = re.search(r"\((\d+)\s*,\s*(\d+)\)", d)
+        if m:
+            return Column(kind="decimal", precision=int(m.group(1)), scale=int(m.group(2)), **k)
+        return Column(kind="numeric", **k)
     if any(x in d for x in ("CHAR", "CLOB", "TEXT")):
         return Column(kind="text", **k)
     if "BLOB" in d or d == "":
@@ -140,12 +146,6 @@ def from_sqlite(name, decl, notnull):
         return Column(kind="timestamp", precision=6, **k)
     if "DATE" in d:
         return Column(kind="date", **k)
-    if "DEC" in d or "NUMERIC" in d:
-        import re
-        m = re.search(r"\((\d+)\s*,\s*(\d+)\)", d)
-        if m:
-            return Column(kind="decimal", precision=int(m.group(1)), scale=int(m.group(2)), **k)
-        return Column(kind="numeric", **k)
     return Column(kind="text", **k)
 
 
@@ -197,7 +197,7 @@ def postgres_type(c):
     if k == "time": return "time"
     if k == "timestamp": return f"timestamp({min(c.precision if c.precision is not None else 6, 6)})"
     if k == "timestamptz": return f"timestamptz({min(c.precision if c.precision is not None else 6, 6)})"
-    if k == "json": return "jsonb" if c.native in ("jsonb", "") else "json"
+    if k == "json": return "json" if c.native == "json" else "jsonb"
     if k == "uuid": return "uuid"
     if k == "binary": return "bytea"
     return "text"
@@ -210,8 +210,8 @@ def mysql_type(c, in_key=False):
     if k == "bigint": return "BIGINT"
     if k == "decimal": return f"DECIMAL({min(c.precision, 65)},{min(c.scale, 30)})"
     if k == "numeric": return "DECIMAL(65,30)"
-    if k == "real": return "FLOAT"
-    if k == "double": return "DOUBLE"
+    # FLOAT refuses PostgreSQL's largest reals (3.40282347e+38 > 3.402823466e+38): DOUBLE holds every real exactly
+    if k in ("real", "double"): return "DOUBLE"
     if k == "bool": return "BOOLEAN"
     if k == "text":
         if c.length and c.length <= 16383:
@@ -234,8 +234,9 @@ def sqlite_type(c):
     k = c.kind
     if k in ("smallint", "int", "bigint"): return "INTEGER"
     if k in ("real", "double"): return "REAL"
-    if k == "decimal": return f"DECIMAL({c.precision},{c.scale})"
-    if k == "numeric": return "NUMERIC"
+    # TEXT affinity (the name holds TEXT): NUMERIC affinity would turn 38-digit values into lossy REALs
+    if k == "decimal": return f"DECIMAL_TEXT({c.precision},{c.scale})"
+    if k == "numeric": return "NUMERIC_TEXT"
     if k == "bool": return "BOOLEAN"
     if k == "binary": return "BLOB"
     if k == "date": return "DATE"

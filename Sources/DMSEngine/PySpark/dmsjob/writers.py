@@ -144,7 +144,10 @@ def write_jdbc(df, db, ref, batch_size, mode="append", partitions=None):
                 w = w.withColumn(f.name, F.date_format(col, "yyyy-MM-dd"))
             elif isinstance(f.dataType, (T.TimestampType, T.TimestampNTZType)):
                 w = w.withColumn(f.name, F.date_format(col, "yyyy-MM-dd HH:mm:ss.SSSSSS"))
+            elif isinstance(f.dataType, T.DecimalType):  # exact: the driver would bind a double
+                w = w.withColumn(f.name, col.cast("string"))
         w = w.coalesce(1)  # one writer: SQLite locks the whole file
+    w = _refuse_unstorable_floats(w, db.dialect)
     writer = w.write.format("jdbc").option("url", db.jdbc_url()).option("dbtable", db.qt(ref))
     for k, v in db.jdbc_props(for_write=True).items():
         writer = writer.option(k, v)
@@ -152,6 +155,31 @@ def write_jdbc(df, db, ref, batch_size, mode="append", partitions=None):
     if mode == "overwrite":
         writer = writer.option("truncate", "true")
     writer.mode(mode).save()
+
+
+def _refuse_unstorable_floats(df, dialect):
+    """MariaDB/MySQL cannot store NaN or ±Infinity; SQLite turns NaN into NULL. Such a value fails
+    the write with a clear message instead of being refused obscurely or changed silently (the
+    check is lazy: no extra pass over the data)."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+    if dialect not in ("mysql", "sqlite"):
+        return df
+    for f in df.schema.fields:
+        if not isinstance(f.dataType, (T.FloatType, T.DoubleType)):
+            continue
+        col = F.col(f"`{f.name}`")
+        if dialect == "mysql":
+            bad = F.isnan(col) | (col == F.lit(float("inf"))) | (col == F.lit(float("-inf")))
+            what = "NaN or Infinity"
+            target = "MySQL/MariaDB"
+        else:
+            bad = F.isnan(col)
+            what = "NaN"
+            target = "SQLite (it would become NULL)"
+        msg = f"column {f.name} holds {what}, which {target} cannot store"
+        df = df.withColumn(f.name, F.when(bad, F.raise_error(F.lit("DMS-" + "ROOT: " + msg)).cast(f.dataType)).otherwise(col))
+    return df
 
 
 def write_files(df, conf, path):
