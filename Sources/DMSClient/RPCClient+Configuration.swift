@@ -23,12 +23,22 @@ extension RPCClient {
         public var connectTimeout: Duration
         /// The largest frame accepted from the server.
         public var maximumFrameBytes: Int
+        /// Runs the body of ``RPCClient/withConnection(_:eventLoopGroup:_:)`` (and the tasks it
+        /// starts) with the connection's event loop as its task executor preference.
+        ///
+        /// Each call then runs start to end on the thread that does the connection's I/O: no hop to
+        /// the loop to send the request and none back to resume the caller, which at one call in
+        /// flight is most of a call's latency. Only for bodies that never block (no waiting on a
+        /// process, a semaphore or a file lock): a body that blocks stalls this connection, and
+        /// others that share its event loop. Off by default.
+        public var runsBodyOnEventLoop: Bool
 
         /// Creates a configuration for `host:port`.
         public init(
             host: String, port: Int, caFile: String? = nil, serverName: String? = nil, token: String? = nil,
             namespace: String? = nil, clientCertificateFile: String? = nil, clientKeyFile: String? = nil,
-            connectTimeout: Duration = .seconds(10), maximumFrameBytes: Int = WireLimits.defaultMaximumFrameBytes
+            connectTimeout: Duration = .seconds(10), maximumFrameBytes: Int = WireLimits.defaultMaximumFrameBytes,
+            runsBodyOnEventLoop: Bool = false
         ) {
             self.host = host
             self.port = port
@@ -40,6 +50,7 @@ extension RPCClient {
             self.clientKeyFile = clientKeyFile
             self.connectTimeout = connectTimeout
             self.maximumFrameBytes = maximumFrameBytes
+            self.runsBodyOnEventLoop = runsBodyOnEventLoop
         }
     }
 

@@ -57,11 +57,15 @@ public final class RPCClient: Sendable {
         let channel = try await connect(configuration, eventLoopGroup: eventLoopGroup)
         let eventLoop = channel.channel.eventLoop
         let queue = OutboundFrameQueue()
+        // The writer and the reader run on the channel's event loop, where their I/O happens: a
+        // call then costs one hop onto the loop (waking the writer) and one back (resuming the
+        // caller), instead of two more through tasks on the global executor.
+        let executor = EventLoopTaskExecutor(eventLoop)
         return try await channel.executeThenClose { inbound, outbound in
             let client = RPCClient(configuration: configuration, queue: queue, eventLoop: eventLoop)
             return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await queue.run(writingTo: outbound) }
-                group.addTask {
+                group.addTask(executorPreference: executor) { await queue.run(writingTo: outbound) }
+                group.addTask(executorPreference: executor) {
                     var ending = RPCError(.unavailable, "connection closed by the server")
                     do {
                         for try await frame in inbound { client.receive(frame) }
@@ -78,7 +82,8 @@ public final class RPCClient: Sendable {
                     queue.finish()
                     group.cancelAll()
                 }
-                return try await body(client)
+                guard configuration.runsBodyOnEventLoop else { return try await body(client) }
+                return try await withTaskExecutorPreference(executor) { try await body(client) }
             }
         }
     }

@@ -7,10 +7,17 @@ import NIOCore
 /// Serves one client connection: reads frames, runs each call as its own task, answers CANCEL,
 /// enforces deadlines and the per-connection cap, and drains on shutdown.
 ///
-/// Each call is a child task of the connection's task group, so no call outlives its connection.
-/// Its handler runs in a `Task` of its own whose handle is kept in ``OpenCalls``, because CANCEL,
-/// a deadline or a drain must cancel that one handler. END frames go through the connection's
-/// ``OutboundFrameQueue``, so the answers of many calls leave in one write.
+/// Each call runs in a `Task` of its own whose handle is kept in ``OpenCalls``, because CANCEL, a
+/// deadline or a drain must cancel that one call; the task closes its call and queues its END
+/// frame itself. No call outlives its connection: once input ends, the connection stops its
+/// calls and waits until ``OpenCalls`` is empty before it returns. END frames go through the
+/// connection's ``OutboundFrameQueue``, so the answers of many calls leave in one write.
+///
+/// All of a connection's tasks prefer the channel's event loop as their executor
+/// (``EventLoopTaskExecutor``): reading a frame, running a handler that does not block, and
+/// writing its answer then happen on the one thread that does the connection's I/O, without a
+/// thread hop (and a wake-up) at each step. Handlers that block hand their work to threads of
+/// their own (the PostgreSQL pool does).
 struct ConnectionHandler: Sendable {
     let router: MethodRouter
     let authenticator: any CallAuthenticator
@@ -26,9 +33,13 @@ struct ConnectionHandler: Sendable {
         /// END, GOAWAY and connection errors: written in batches by the connection's writer task.
         let queue: OutboundFrameQueue
         let channel: any Channel
+        /// Runs the connection's tasks on the channel's event loop.
+        let executor: EventLoopTaskExecutor
         /// Yields when a draining connection's last call has closed.
         let drained: AsyncStream<Void>
         let drainedContinuation: AsyncStream<Void>.Continuation
+        /// Who waits for the last call to close, once the connection's input has ended.
+        let closeWaiter: LockedValue<CheckedContinuation<Void, Never>?>
     }
 
     /// Runs until the peer closes, a protocol error, or the end of a drain that `drainRequests` starts.
@@ -36,46 +47,59 @@ struct ConnectionHandler: Sendable {
         statistics.connectionOpened()
         defer { statistics.connectionClosed() }
         let channel = connection.channel
+        let executor = EventLoopTaskExecutor(channel.eventLoop)
         do {
-            try await connection.executeThenClose { inbound, outbound in
-                let (drained, drainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-                let state = Connection(
-                    calls: LockedValue(OpenCalls(limit: configuration.maximumCallsPerConnection)),
-                    sink: FrameSink(writer: outbound), queue: OutboundFrameQueue(), channel: channel,
-                    drained: drained, drainedContinuation: drainedContinuation)
-
-                await withDiscardingTaskGroup { connectionGroup in
-                    connectionGroup.addTask {
-                        await state.queue.run(writingTo: outbound) { channel.close(promise: nil) }
-                    }
-                    await withDiscardingTaskGroup { group in
-                        group.addTask {
-                            for await _ in drainRequests {
-                                await drain(state)
-                                state.queue.closeWhenEmpty()
-                                return
-                            }
-                        }
-                        await readFrames(inbound, state, group: &group)
-                        for task in state.calls.withLock({ $0.stopAll(.connectionClosed) }) { task.cancel() }
-                        group.cancelAll()
-                    }
-                    // Every call has ended: write what is queued (a connection error, say), then stop.
-                    state.queue.finish()
-                }
+            try await withTaskExecutorPreference(executor) {
+                try await serve(connection, executor: executor, drainRequests: drainRequests)
             }
         } catch {
             logger.debug("connection ended with error", metadata: ["rpc.error": "\(error)"])
         }
     }
 
+    /// ``serve(_:drainRequests:)`` on the connection's executor.
+    private func serve(
+        _ connection: NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>, executor: EventLoopTaskExecutor, drainRequests: AsyncStream<Void>
+    ) async throws {
+        let channel = connection.channel
+        try await connection.executeThenClose { inbound, outbound in
+            let (drained, drainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+            let state = Connection(
+                calls: LockedValue(OpenCalls(limit: configuration.maximumCallsPerConnection)),
+                sink: FrameSink(writer: outbound), queue: OutboundFrameQueue(), channel: channel, executor: executor,
+                drained: drained, drainedContinuation: drainedContinuation,
+                closeWaiter: LockedValue(nil))
+
+            await withDiscardingTaskGroup { connectionGroup in
+                connectionGroup.addTask {
+                    await state.queue.run(writingTo: outbound) { channel.close(promise: nil) }
+                }
+                await withDiscardingTaskGroup { group in
+                    group.addTask {
+                        for await _ in drainRequests {
+                            await drain(state)
+                            state.queue.closeWhenEmpty()
+                            return
+                        }
+                    }
+                    await readFrames(inbound, state)
+                    for task in state.calls.withLock({ $0.stopAll(.connectionClosed) }) { task.cancel() }
+                    group.cancelAll()
+                    await waitForCallsToClose(state)
+                }
+                // Every call has ended: write what is queued (a connection error, say), then stop.
+                state.queue.finish()
+            }
+        }
+    }
+
     /// Reads and dispatches frames until the peer closes or breaks the protocol.
     private func readFrames(
-        _ inbound: NIOAsyncChannelInboundStream<Dms_V1_Frame>, _ state: Connection, group: inout DiscardingTaskGroup
+        _ inbound: NIOAsyncChannelInboundStream<Dms_V1_Frame>, _ state: Connection
     ) async {
         do {
             for try await frame in inbound {
-                if let problem = dispatch(frame, state, group: &group) {
+                if let problem = dispatch(frame, state) {
                     state.queue.enqueue(.end(callID: 0, error: problem))
                     logger.debug("closing connection after protocol error", metadata: ["rpc.error": "\(problem.message)"])
                     return
@@ -90,10 +114,10 @@ struct ConnectionHandler: Sendable {
     }
 
     /// Acts on one inbound frame. Returns a status when the frame breaks the protocol.
-    private func dispatch(_ frame: Dms_V1_Frame, _ state: Connection, group: inout DiscardingTaskGroup) -> RPCError? {
+    private func dispatch(_ frame: Dms_V1_Frame, _ state: Connection) -> RPCError? {
         switch frame.type {
         case .request:
-            return open(frame, state, group: &group)
+            return open(frame, state)
         case .cancel:
             state.calls.withLock { $0.stop(frame.callID, .cancelledByClient) }?.cancel()
             return nil
@@ -103,7 +127,7 @@ struct ConnectionHandler: Sendable {
     }
 
     /// Opens the call of a REQUEST frame and starts its task.
-    private func open(_ request: Dms_V1_Frame, _ state: Connection, group: inout DiscardingTaskGroup) -> RPCError? {
+    private func open(_ request: Dms_V1_Frame, _ state: Connection) -> RPCError? {
         let callID = request.callID
         guard let route = router.route(for: request.method) else {
             if callID == 0 { return RPCError(.invalidArgument, "REQUEST with call_id 0") }
@@ -128,18 +152,12 @@ struct ConnectionHandler: Sendable {
 
         statistics.callStarted()
         let received = NIODeadline.now()
-        let handler = Task { await invoke(route, request: request, state: state) }
-        state.calls.withLock { $0.attach(callID, task: handler) }?.cancel()
-        group.addTask {
-            let outcome = await handler.value
-            let closing = state.calls.withLock { $0.close(callID) }
-            closing.deadline?.cancel()
-            statistics.callEnded()
-            if let end = Self.endFrame(callID: callID, outcome: outcome, stopReason: closing.stopReason, timeout: request.timeoutMs) {
-                state.queue.enqueue(end)
-            }
-            if closing.drained { state.drainedContinuation.yield() }
+        let handler = Task(executorPreference: state.executor) {
+            let outcome = await invoke(route, request: request, state: state)
+            finish(callID, outcome: outcome, timeout: request.timeoutMs, state)
+            return outcome
         }
+        state.calls.withLock { $0.attach(callID, task: handler) }?.cancel()
         if request.timeoutMs > 0 {
             let calls = state.calls
             let timer = state.channel.eventLoop.scheduleTask(
@@ -151,6 +169,33 @@ struct ConnectionHandler: Sendable {
             state.calls.withLock { $0.attach(callID, deadline: timer) }?.cancel()
         }
         return nil
+    }
+
+    /// Closes call `callID` once its handler is done: queues its END frame, and tells a drain or
+    /// the connection's end when it was the last call.
+    private func finish(_ callID: UInt64, outcome: Dms_V1_Frame, timeout: UInt64, _ state: Connection) {
+        let closing = state.calls.withLock { $0.close(callID) }
+        closing.deadline?.cancel()
+        statistics.callEnded()
+        if let end = Self.endFrame(callID: callID, outcome: outcome, stopReason: closing.stopReason, timeout: timeout) {
+            state.queue.enqueue(end)
+        }
+        if closing.drained { state.drainedContinuation.yield() }
+        if closing.empty { state.closeWaiter.withLock { $0.take() }?.resume() }
+    }
+
+    /// Waits until every call of the connection has closed (they were told to stop). The wait
+    /// ignores cancellation, as a task group's wait for its children does.
+    private func waitForCallsToClose(_ state: Connection) async {
+        await withCheckedContinuation { continuation in
+            // Checked and registered under the calls' lock, so the last close cannot slip between.
+            let empty = state.calls.withLock { calls in
+                if calls.count == 0 { return true }
+                state.closeWaiter.withLock { $0 = continuation }
+                return false
+            }
+            if empty { continuation.resume() }
+        }
     }
 
     /// The END frame of a finished call: the handler's own outcome, unless the call was stopped.

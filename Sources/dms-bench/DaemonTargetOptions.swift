@@ -19,7 +19,9 @@ struct DaemonTargetOptions: ParsableArguments {
     /// The client configuration for dmsd with `token`.
     func clientConfiguration(token: String?) -> RPCClient.Configuration {
         let (host, port) = parseServerAddress(server)!  // checked by validate()
-        return RPCClient.Configuration(host: host, port: port, caFile: caFile, serverName: serverName, token: token)
+        // The callers never block, so they run on the connection's event loop, as dmsctl's do.
+        return RPCClient.Configuration(
+            host: host, port: port, caFile: caFile, serverName: serverName, token: token, runsBodyOnEventLoop: true)
     }
 
     /// `1,8,64` as levels; ValidationError unless every one is a positive integer.

@@ -49,7 +49,9 @@ struct ConnectionSettings: Sendable {
             namespace: options.namespace ?? context?.namespace,
             clientCertificateFile: context?.clientCertificateFile,
             clientKeyFile: context?.clientKeyFile,
-            connectTimeout: .seconds(connectSeconds))
+            connectTimeout: .seconds(connectSeconds),
+            // A command's calls never block: they run on the connection's event loop.
+            runsBodyOnEventLoop: true)
         return ConnectionSettings(configuration: configuration, callTimeout: .seconds(options.timeout))
     }
 }
