@@ -52,6 +52,7 @@ final class SubmittedRun: EngineRun, Sendable {
     let output: AsyncStream<EngineOutput>
     private let child: ChildProcess
     private let lastErrors: LastLines
+    private let driverPID = DriverProcess()
 
     init(child: ChildProcess) {
         self.child = child
@@ -59,9 +60,11 @@ final class SubmittedRun: EngineRun, Sendable {
         self.lastErrors = lastErrors
         let (output, continuation) = AsyncStream.makeStream(of: EngineOutput.self)
         self.output = output
+        let driverPID = driverPID
         Task {
             for await line in child.lines {
                 if line.stream == .stdout, let event = EngineEvent(line: line.text, prefix: Self.eventPrefix) {
+                    if event.name == "started", let pid = event.int("driver_pid") { driverPID.pid = pid_t(pid) }
                     continuation.yield(.event(event))
                 } else {
                     if line.stream == .stderr { lastErrors.append(line.text) }
@@ -74,8 +77,14 @@ final class SubmittedRun: EngineRun, Sendable {
     }
 
     func cancel() async {
-        // The program turns SIGTERM into a cancel of its Spark jobs and reports `cancelled`.
-        child.signalGroup(SIGTERM)
+        // The Python driver turns SIGTERM into a cancel of its Spark jobs and reports `cancelled`
+        // (a SIGTERM to spark-submit's JVM would end it at once, without a report). Before the
+        // driver is known, the whole group is stopped.
+        if let pid = driverPID.pid {
+            _ = Glibc.kill(pid, SIGTERM)
+        } else {
+            child.signalGroup(SIGTERM)
+        }
         Task { [child] in
             try await Task.sleep(for: .seconds(20))
             child.signalGroup(SIGKILL)
@@ -114,5 +123,16 @@ final class LastLines: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return buffer
+    }
+}
+
+/// The Python driver's pid, once the `started` event told it.
+final class DriverProcess: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: pid_t?
+
+    var pid: pid_t? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }

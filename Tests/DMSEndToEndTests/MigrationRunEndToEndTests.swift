@@ -52,6 +52,71 @@ struct MigrationRunEndToEndTests {
     }
 }
 
+/// One dmsd with the warm engine (one Spark driver for all its runs): success through dmsctl,
+/// a failure that must not leak a secret, a cancel and a timeout.
+@Suite(.serialized)
+struct WarmEngineRunEndToEndTests {
+    static let canary = "canary-pw-7Qz19x"
+
+    @Test func runsSucceedFailGetCancelledAndTimeOutAndSayWhy() async throws {
+        let source = try TestPostgres.makeDatabase(prefix: "src")
+        let target = try TestPostgres.makeDatabase(prefix: "dst")
+        try PostgresConnection(conninfo: source).execute(
+            script: """
+                CREATE TABLE public.orders (id bigint PRIMARY KEY, note text);
+                INSERT INTO public.orders SELECT g, 'order ' || g FROM generate_series(1, 500) g;
+                """)
+        try await RunTestDaemon.with(mode: "warm") { dmsd, client in
+            // Success, followed by dmsctl: a progress line, the final table, exit status 0.
+            _ = try await RunTestDaemon.makeJob(client, name: "ok", source: source, target: target, targetConf: ["table": "public.orders"])
+            let dmsctl = try await runProcess(Binaries.path("dmsctl"), ["job", "run", "ok", "--wait", "--config", dmsd.clientConfigFile])
+            #expect(dmsctl.status == 0, "\(dmsctl.stdout)\n\(dmsctl.stderr)")
+            #expect(dmsctl.stdout.contains("SUCCEEDED") && dmsctl.stdout.contains("500"), "\(dmsctl.stdout)")
+            let listed = try await runProcess(Binaries.path("dmsctl"), ["run", "list", "-o", "json", "--config", dmsd.clientConfigFile])
+            #expect(listed.status == 0 && listed.stdout.contains("RUN_STATE_SUCCEEDED"), "\(listed.stdout)\(listed.stderr)")
+
+            // A missing table: FAILED, the error names it, and the connection's password is nowhere.
+            let missing = try await RunTestDaemon.makeJob(
+                client, name: "missing", source: source, target: target, sourceConf: ["table": "public.nowhere"],
+                targetConf: ["table": "public.nowhere"], password: Self.canary)
+            let failed = try await RunTestDaemon.runToEnd(client, job: missing)
+            #expect(failed.state == .failed)
+            #expect(failed.error.contains("nowhere"), "\(failed.error)")
+            let failedLog = try await RunTestDaemon.log(client, runID: failed.id)
+            let dmsctlFailed = try await runProcess(Binaries.path("dmsctl"), ["job", "run", "missing", "--wait", "--config", dmsd.clientConfigFile])
+            #expect(dmsctlFailed.status == 6, "\(dmsctlFailed.stdout)\(dmsctlFailed.stderr)")
+            for text in [failed.error, failedLog, dmsctlFailed.stdout, dmsctlFailed.stderr, dmsd.log] {
+                #expect(!text.contains(Self.canary), "the password leaked")
+            }
+
+            // A slow read, cancelled while it runs.
+            let slowQuery = "SELECT g AS id FROM generate_series(1, 3) g CROSS JOIN pg_sleep(120)"
+            let slow = try await RunTestDaemon.makeJob(
+                client, name: "slow", source: source, target: target, sourceConf: ["query": slowQuery], targetConf: ["table": "public.slow"])
+            var runRequest = Dms_V1_RunJobRequest()
+            runRequest.id = slow.id
+            let started = try await client.unary(API.MigrationJobService.runJob, runRequest)
+            try await RunTestDaemon.waitUntilCopying(client, runID: started.id)
+            let marked = try await client.unary(API.MigrationJobRunService.cancelRun, .with { $0.id = started.id })
+            #expect(marked.cancelRequested)
+            let (_, cancelled) = try await RunTestDaemon.watchUntilFinal(client, runID: started.id)
+            #expect(cancelled.state == .cancelled && cancelled.error == "cancelled by request", "\(cancelled.error)")
+            let again = await #expect(throws: RPCError.self) { try await client.unary(API.MigrationJobRunService.cancelRun, .with { $0.id = started.id }) }
+            #expect(again?.code == .failedPrecondition)
+
+            // The same read with a 5 s timeout: FAILED, saying so.
+            var update = Dms_V1_UpdateMigrationJobRequest()
+            update.id = slow.id
+            update.expectedRevision = slow.revision
+            update.updateMask = ["timeout_seconds"]
+            update.timeoutSeconds = 5
+            let timed = try await client.unary(API.MigrationJobService.updateMigrationJob, update)
+            let timedOut = try await RunTestDaemon.runToEnd(client, job: timed)
+            #expect(timedOut.state == .failed && timedOut.error.contains("timed out after 5 s"), "\(timedOut.error)")
+        }
+    }
+}
+
 /// A dmsd set up for runs, and the steps the run tests share.
 enum RunTestDaemon {
     /// The spark-submit of the test environment's virtual environment.
@@ -71,14 +136,17 @@ enum RunTestDaemon {
     /// Connections to the two databases, a Source and a Target on them, and a job pairing them.
     static func makeJob(
         _ client: RPCClient, name: String, source: String, target: String, sourceConf: [String: Any] = ["table": "public.orders"],
-        targetConf: [String: Any]
+        targetConf: [String: Any], password: String? = nil
     ) async throws -> Dms_V1_MigrationJob {
         func connection(_ url: String, _ suffix: String) async throws -> Dms_V1_Connection {
             let parsed = URLComponents(string: url)!
             var request = Dms_V1_CreateConnectionRequest()
             request.name = "\(name)-\(suffix)"
             request.type = "postgres"
-            request.schema = try json(["host": parsed.host!, "port": parsed.port!, "database": String(parsed.path.dropFirst()), "user": parsed.user!])
+            var schema: [String: Any] = ["host": parsed.host!, "port": parsed.port!, "database": String(parsed.path.dropFirst()), "user": parsed.user!]
+            // The test cluster trusts local connections, so a password is carried, not checked.
+            if let password { schema["password"] = password }
+            request.schema = try json(schema)
             return try await client.unary(API.ConnectionService.createConnection, request)
         }
         let sourceConnection = try await connection(source, "src")
@@ -98,6 +166,25 @@ enum RunTestDaemon {
         createJob.sourceID = sourceResource.id
         createJob.targetID = targetResource.id
         return try await client.unary(API.MigrationJobService.createMigrationJob, createJob)
+    }
+
+    /// Starts a run of `job` and watches it to its end.
+    static func runToEnd(_ client: RPCClient, job: Dms_V1_MigrationJob) async throws -> Dms_V1_MigrationJobRun {
+        var request = Dms_V1_RunJobRequest()
+        request.id = job.id
+        let run = try await client.unary(API.MigrationJobService.runJob, request)
+        return try await watchUntilFinal(client, runID: run.id).1
+    }
+
+    /// Waits until a run's Spark application is moving data (phase "copying").
+    static func waitUntilCopying(_ client: RPCClient, runID: String) async throws {
+        var request = Dms_V1_WatchRunsRequest()
+        request.runID = runID
+        request.sendCurrent = true
+        for try await event in try client.serverStreaming(API.MigrationJobRunService.watchRuns, request, options: .init(timeout: .seconds(180))) {
+            if event.run.progress.phase == "copying" { return }
+            if [.succeeded, .failed, .cancelled].contains(event.run.state) { throw TestSupportError("the run ended before it copied: \(event.run.error)") }
+        }
     }
 
     /// Watches one run until it is final; returns the events and the final run.
