@@ -36,6 +36,7 @@ public actor Dispatcher: Service {
     private let wakeContinuation: AsyncStream<Void>.Continuation
     private var supervised: [String: (supervisor: RunSupervisor, fence: Int64, task: Task<Void, Never>)] = [:]
     private var lastHeartbeat = ContinuousClock.now
+    private var lastPrune = ContinuousClock.now - .seconds(3600)
 
     public init(store: MetadataStore, engine: SparkEngine, configuration: Configuration, logger: Logger) {
         self.store = store
@@ -86,6 +87,11 @@ public actor Dispatcher: Service {
             }
             // Supervised runs: renew leases, and pass on cancels requested through any replica.
             if !supervised.isEmpty, ContinuousClock.now - lastHeartbeat >= configuration.heartbeat { try await heartbeat() }
+            // Run events are kept for a day: a watcher may resume from any point within it.
+            if ContinuousClock.now - lastPrune >= .seconds(600) {
+                lastPrune = .now
+                try await store.runs.pruneEvents(olderThan: .seconds(86_400))
+            }
         } catch {
             logger.warning("dispatcher pass failed; retrying: \(error)")
         }

@@ -167,6 +167,7 @@ import Testing
     @Test func everyFileKeyIsAlsoReadFromItsVariable() throws {
         let numeric: Set = [
             "max-frame-bytes", "max-calls-per-connection", "handshake-timeout", "idle-timeout", "drain-timeout", "database-pool-size",
+            "max-concurrent-runs",
         ]
         #expect(DaemonSettings.environmentName("max-frame-bytes") == "DMS_MAX_FRAME_BYTES")
         #expect(DaemonSettings.fileKeys.count == 24)

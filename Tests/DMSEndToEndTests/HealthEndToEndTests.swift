@@ -74,7 +74,7 @@ import Testing
         try await DaemonProcess.with { daemon in
             let error = await #expect(throws: RPCError.self) {
                 try await RPCClient.withConnection(try daemon.clientConfiguration()) { client in
-                    try await client.unary(API.MigrationJobRunService.getRun, Dms_V1_GetRunRequest())
+                    try await client.unary(API.ConnectionService.testConnection, Dms_V1_TestConnectionRequest())
                 }
             }
             #expect(error?.code == .unimplemented)
