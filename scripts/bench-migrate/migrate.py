@@ -67,7 +67,7 @@ SELECT g,
             ELSE timestamp '2020-01-01' + ((g * 7919) % 157680000) * interval '1 second' + (g % 1000000) * interval '1 microsecond' END,
        CASE WHEN g % 10 = 7 THEN NULL ELSE date '2000-01-01' + (g % 9000)::int END,
        CASE WHEN g % 10 = 8 THEN NULL ELSE g % 3 = 0 END
-FROM generate_series(1, {rows}) g"""
+FROM generate_series(1::bigint, {rows}) g"""
 # What DMS creates in MariaDB for the source's types (typemap.mysql_type), for the limit's table.
 MARIA_DDL = """CREATE TABLE {name} (
     id BIGINT NOT NULL, qty INT, score INT, amount DECIMAL(12,2), code VARCHAR(32), note LONGTEXT,
