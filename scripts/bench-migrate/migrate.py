@@ -515,7 +515,8 @@ class Bench:
         self.record(key, res["wall_seconds"], self.count(target, "dms_t"), target, rss=mem.peak_rss, pss=mem.peak_pss,
                     server=res["server_seconds"], engine=res["engine_seconds"], queued=res["queued_seconds"],
                     path=",".join(t["path"] for t in tables), splits=sum(t["splits"] for t in tables),
-                    table_ms=sum(t["duration_ms"] for t in tables), rows_written=res["rows_written"])
+                    table_ms=sum(t["duration_ms"] for t in tables), rows_written=res["rows_written"],
+                    states=res.get("state_seconds"), app=res.get("spark_application_id"))
 
     def dmsd_submit(self):
         self.start_dmsd("submit")
@@ -601,6 +602,8 @@ class Bench:
         for line in lines:
             print(line)
         sys.stdout.flush()
+        with open(os.path.join(self.work, "results.json"), "w") as f:
+            json.dump(self.results, f, indent=1, sort_keys=True)
 
 
 def bench(name, value, unit, baseline):
