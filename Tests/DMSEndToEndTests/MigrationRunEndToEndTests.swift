@@ -61,11 +61,7 @@ struct WarmEngineRunEndToEndTests {
     @Test func runsSucceedFailGetCancelledAndTimeOutAndSayWhy() async throws {
         let source = try TestPostgres.makeDatabase(prefix: "src")
         let target = try TestPostgres.makeDatabase(prefix: "dst")
-        try PostgresConnection(conninfo: source).execute(
-            script: """
-                CREATE TABLE public.orders (id bigint PRIMARY KEY, note text);
-                INSERT INTO public.orders SELECT g, 'order ' || g FROM generate_series(1, 500) g;
-                """)
+        try RunTestDaemon.seedOrders(source, rows: 500)
         try await RunTestDaemon.with(mode: "warm") { dmsd, client in
             // Success, followed by dmsctl: a progress line, the final table, exit status 0.
             _ = try await RunTestDaemon.makeJob(client, name: "ok", source: source, target: target, targetConf: ["table": "public.orders"])
@@ -166,6 +162,15 @@ enum RunTestDaemon {
         createJob.sourceID = sourceResource.id
         createJob.targetID = targetResource.id
         return try await client.unary(API.MigrationJobService.createMigrationJob, createJob)
+    }
+
+    /// Creates `public.orders (id bigint PRIMARY KEY, note text)` with `rows` rows in `database`.
+    static func seedOrders(_ database: String, rows: Int) throws {
+        try PostgresConnection(conninfo: database).execute(
+            script: """
+                CREATE TABLE public.orders (id bigint PRIMARY KEY, note text);
+                INSERT INTO public.orders SELECT g, 'order ' || g FROM generate_series(1, \(rows)) g;
+                """)
     }
 
     /// Starts a run of `job` and watches it to its end.

@@ -13,11 +13,7 @@ struct SparkStandaloneEndToEndTests {
     @Test func aRunOnAStandaloneClusterMovesTheRows() async throws {
         let source = try TestPostgres.makeDatabase(prefix: "src")
         let target = try TestPostgres.makeDatabase(prefix: "dst")
-        try PostgresConnection(conninfo: source).execute(
-            script: """
-                CREATE TABLE public.orders (id bigint PRIMARY KEY, note text);
-                INSERT INTO public.orders SELECT g, 'order ' || g FROM generate_series(1, 300) g;
-                """)
+        try RunTestDaemon.seedOrders(source, rows: 300)
         try await withTemporaryDirectory { root in
             let cluster = try await StandaloneCluster.start(root: root)
             defer { cluster.stop() }
