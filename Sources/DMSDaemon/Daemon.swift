@@ -60,6 +60,9 @@ public struct Daemon: Sendable {
             configuration: Dispatcher.Configuration(replica: replica, limits: RunLimits(global: configuration.maximumConcurrentRuns)),
             logger: logger)
         let signals = RunSignals(feed: RunEventFeed(runs: store.runs), wakeDispatcher: { dispatcher.wake() })
+        // The warm engine starts now, in the background, so that the first run does not pay for it.
+        let prepare = Task { await engine.prepare() }
+        defer { prepare.cancel() }
         let server = RPCServer(
             configuration: RPCServer.Configuration(
                 host: configuration.listenHost,

@@ -9,11 +9,13 @@ public final class SparkEngine: Sendable {
     let program: JobProgram
     let submit: SubmitLauncher
     let warm: WarmEngine?
+    let logger: Logger
 
     /// Writes the job program into the work directory and prepares the launchers (the warm engine
     /// starts with the first run that uses it).
     public init(settings: SparkSettings, logger: Logger) throws {
         self.settings = settings
+        self.logger = logger
         try FileManager.default.createDirectory(
             atPath: "\(settings.workDirectory)/runs", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         program = try JobProgram(writingTo: "\(settings.workDirectory)/program")
@@ -36,9 +38,15 @@ public final class SparkEngine: Sendable {
         return try submit.start(specPath: specPath, sparkConf: job.sparkConf)
     }
 
-    /// Starts the warm engine now (instead of with the first run), if there is one.
+    /// Starts the warm engine now (instead of with the first run), if there is one and Spark is
+    /// installed; a failure is logged, and the first run tries again.
     public func prepare() async {
-        try? await warm?.ensureRunning()
+        guard let warm, !settings.sparkSubmit.isEmpty else { return }
+        do {
+            try await warm.ensureRunning()
+        } catch {
+            logger.warning("the warm Spark engine did not start; runs will try again: \(error)")
+        }
     }
 
     /// Stops the warm engine, if it runs.

@@ -50,6 +50,8 @@ public final class DaemonProcess: @unchecked Sendable {
         process.arguments = [
             "--listen", "127.0.0.1:0", "--data-dir", "\(root)/data", "--client-config", "\(root)/config",
             "--ready-file", readyFile,
+            // No warm Spark engine unless a test asks for one (a later --spark-mode wins).
+            "--spark-mode", "submit",
         ] + (databaseURL.map { ["--database-url", $0] } ?? []) + arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DMS_") }
         env.merge(environment) { _, new in new }
