@@ -121,7 +121,7 @@ let package = Package(
         .target(
             name: "DMSStore",
             dependencies: [
-                "DMSPostgres", "DMSCatalog", "DMSSecrets", "DMSAuth", "DMSWire", "DMSProto",
+                "DMSPostgres", "DMSCatalog", "DMSSecrets", "DMSAuth", "DMSWire", "DMSProto", "DMSCron",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],

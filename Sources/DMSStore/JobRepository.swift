@@ -1,4 +1,5 @@
 import DMSCatalog
+import DMSCron
 import DMSPostgres
 import DMSProto
 import DMSWire
@@ -208,7 +209,14 @@ public struct JobRepository: Sendable {
         var violations = [RPCError.FieldViolation]()
         if let reason = ResourceName.validate(job.name) { violations.append(.init(field: "name", description: reason)) }
         try await checkReferences(of: job, scope: scope, violations: &violations)
-        if let reason = ScheduleSyntax.problem(job.schedule) { violations.append(.init(field: "schedule", description: reason)) }
+        if !job.schedule.trimmingCharacters(in: .whitespaces).isEmpty {
+            // The syntax alone (in UTC): a bad time zone is time_zone's violation.
+            do {
+                _ = try CronSchedule(job.schedule, timeZone: "UTC")
+            } catch {
+                violations.append(.init(field: "schedule", description: error.description))
+            }
+        }
         if job.timeZone.isEmpty { job.timeZone = "UTC" }
         if TimeZone(identifier: job.timeZone) == nil {
             violations.append(.init(field: "time_zone", description: "unknown time zone; use an IANA name such as \"Europe/Berlin\" or \"UTC\""))
@@ -316,34 +324,18 @@ public struct JobRepository: Sendable {
         job.revision = try row.int64("revision")
         job.createTime = try row.timestamp("create_time_us")
         job.updateTime = try row.timestamp("update_time_us")
+        job.nextFireTimes = Self.nextFireTimes(job)
         return job
+    }
+
+    /// The schedule's next five ticks from now; none without a schedule or while paused.
+    static func nextFireTimes(_ job: Dms_V1_MigrationJob) -> [Google_Protobuf_Timestamp] {
+        guard !job.paused, !job.schedule.isEmpty, let schedule = try? CronSchedule(job.schedule, timeZone: job.timeZone.isEmpty ? "UTC" : job.timeZone)
+        else { return [] }
+        return schedule.next(5, after: Date()).map { Google_Protobuf_Timestamp(date: $0) }
     }
 
     private func stale(_ current: Dms_V1_MigrationJob, _ expected: Int64) -> RPCError {
         RPCError(.aborted, "migration job \"\(current.name)\" changed since revision \(expected) (now \(current.revision)): read it again")
-    }
-}
-
-/// The shape of a cron schedule, checked at create/update time. (The scheduler's own parser,
-/// with the fire-time arithmetic, replaces this check when schedules start firing.)
-enum ScheduleSyntax {
-    static let macros: Set<String> = ["@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"]
-
-    /// Why `schedule` is not a cron expression, or nil ("" means no schedule).
-    static func problem(_ schedule: String) -> String? {
-        let trimmed = schedule.trimmingCharacters(in: .whitespaces)
-        if trimmed.isEmpty { return nil }
-        if trimmed.hasPrefix("@") {
-            return macros.contains(trimmed.lowercased()) ? nil : "unknown macro; one of: \(macros.sorted().joined(separator: ", "))"
-        }
-        let fields = trimmed.split(whereSeparator: \.isWhitespace)
-        guard fields.count == 5 || fields.count == 6 else {
-            return "a cron expression has 5 fields (minute hour day-of-month month day-of-week), or 6 with leading seconds; got \(fields.count)"
-        }
-        let allowed = CharacterSet(charactersIn: "0123456789*,-/?LW#ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-        for (index, field) in fields.enumerated() where String(field).unicodeScalars.contains(where: { !allowed.contains($0) }) {
-            return "field \(index + 1) (\"\(field)\") has characters a cron field cannot hold"
-        }
-        return nil
     }
 }

@@ -149,3 +149,42 @@ import Testing
         await #expect(throws: RPCError.self) { try await test.store.runs.get(id: run.id, scope: .everything) }
     }
 }
+
+@Suite struct JobScheduleTests {
+    @Test func aJobShowsItsNextFiveTicksInItsZoneAndNoneWhilePaused() async throws {
+        let test = try await TestStore.open()
+        let connection = try await test.postgresConnection()
+        let source = try await test.source(connection: connection)
+        let target = try await test.target(connection: connection)
+        var request = Dms_V1_CreateMigrationJobRequest()
+        request.name = "daily"
+        request.sourceID = source.id
+        request.targetID = target.id
+        request.schedule = "30 3 * * *"
+        request.timeZone = "Europe/Berlin"
+        let job = try await test.store.jobs.create(request, namespace: "default", scope: .everything)
+        #expect(job.nextFireTimes.count == 5)
+        var berlin = Calendar(identifier: .gregorian)
+        berlin.timeZone = TimeZone(identifier: "Europe/Berlin")!
+        for tick in job.nextFireTimes {
+            let parts = berlin.dateComponents([.hour, .minute, .second], from: tick.date)
+            #expect(parts.hour == 3 && parts.minute == 30 && parts.second == 0)
+        }
+        #expect(job.nextFireTimes.map(\.date) == job.nextFireTimes.map(\.date).sorted() && job.nextFireTimes[0].date > Date())
+        let paused = try await test.store.jobs.setPaused(true, key: .id(UUID(uuidString: job.id)!), scope: .everything)
+        #expect(paused.nextFireTimes.isEmpty)
+    }
+
+    @Test func aBadScheduleIsRefusedWithItsPositionAndReason() async throws {
+        let test = try await TestStore.open()
+        let connection = try await test.postgresConnection()
+        var request = Dms_V1_CreateMigrationJobRequest()
+        request.name = "bad"
+        request.sourceID = try await test.source(connection: connection).id
+        request.targetID = try await test.target(connection: connection).id
+        request.schedule = "0 25 * * *"
+        let error = await #expect(throws: RPCError.self) { try await test.store.jobs.create(request, namespace: "default", scope: .everything) }
+        let violation = error?.violations.first { $0.field == "schedule" }
+        #expect(violation?.description.contains("position 3") == true && violation?.description.contains("hour") == true, "\(String(describing: violation))")
+    }
+}
