@@ -49,7 +49,9 @@ import Testing
 
     @Test func slowTLSHandshakeWithinTheHandshakeTimeoutIsNotCutShortByTheIdleTimer() async throws {
         try await DaemonProcess.with(arguments: ["--idle-timeout", "1", "--handshake-timeout", "20"]) { daemon in
-            let raw = try await RawConnection.tcp(port: daemon.port)
+            // The Health request goes out from the event loop the moment TLS is up: once it is, the
+            // 1 s idle timer applies, and a test task delayed by a loaded machine must not look idle.
+            let raw = try await RawConnection.tcp(port: daemon.port, firstFramesAfterTLS: [.healthRequest(callID: 1)])
             // No TLS yet: only the 20 s handshake timeout applies, so for 2.5 s (over twice the idle
             // timeout) nothing happens.
             do {
@@ -60,7 +62,6 @@ import Testing
                 // Still open, as it should be.
             }
             try await raw.startTLS(caFile: daemon.caFile)
-            try await raw.send(.healthRequest(callID: 1))
             let health = try #require(try await raw.readFrame())
             #expect(health.type == .end && health.callID == 1 && health.status.code == .ok, "\(health)")
         }

@@ -89,9 +89,12 @@ final class RawConnection {
         return try NIOSSLContext(configuration: configuration)
     }
 
-    /// A plain TCP connection: no TLS at all.
-    static func tcp(host: String = "127.0.0.1", port: Int) async throws -> RawConnection {
-        try await connect(host: host, port: port, firstBytes: ByteBuffer(), keepAliveInterval: nil) { _ in }
+    /// A plain TCP connection: no TLS at all, unless `startTLS` later; `firstFramesAfterTLS` are
+    /// then written by the event loop the moment that handshake completes (see `tls`).
+    static func tcp(host: String = "127.0.0.1", port: Int, firstFramesAfterTLS: [Dms_V1_Frame] = []) async throws -> RawConnection {
+        var first = ByteBuffer()
+        for frame in firstFramesAfterTLS { try FrameEncoder.encode(frame, into: &first) }
+        return try await connect(host: host, port: port, firstBytes: first, keepAliveInterval: nil) { _ in }
     }
 
     private static func connect(
