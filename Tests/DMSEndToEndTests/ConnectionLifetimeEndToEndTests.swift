@@ -22,7 +22,9 @@ import Testing
 
                 // A client that starts a TLS record and stalls is closed the same way.
                 let stalled = try await RawConnection.tcp(port: daemon.port)
-                try await stalled.send([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
+                // On a loaded machine the handshake timeout may already have closed it before this
+                // send: closed either way is what the test asks.
+                try? await stalled.send([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])
                 _ = try await stalled.readBytesUntilClosed(within: .seconds(10))
             }
         }
