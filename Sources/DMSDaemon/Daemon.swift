@@ -101,7 +101,7 @@ public struct Daemon: Sendable {
         return SparkSettings(
             master: configuration.sparkMaster, sparkSubmit: sparkSubmit, python: SparkSettings.python(beside: sparkSubmit),
             driverDirectories: (configuration.sparkDriversDirectory.map { [$0] } ?? []) + ["/usr/share/java"],
-            mode: configuration.sparkMode == .warm ? .warm : .submit, workDirectory: "\(configuration.dataDirectory)/engine")
+            mode: configuration.sparkMode, workDirectory: "\(configuration.dataDirectory)/engine")
     }
 
     /// The configured TLS files, or the development ones (made on first start).

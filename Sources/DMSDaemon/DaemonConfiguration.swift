@@ -1,12 +1,8 @@
 import DMSClient
+import DMSEngine
 import DMSWire
 import Foundation
 import Logging
-
-/// How runs reach Spark (see ``DaemonConfiguration/sparkMode``).
-public enum SparkMode: String, Sendable, CaseIterable {
-    case warm, submit
-}
 
 /// Everything dmsd needs to start, with working defaults.
 ///
@@ -63,7 +59,7 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var sparkSubmit: String?
     /// `warm` (default): in local mode runs share one long-lived Spark driver; `submit`: every run
     /// is its own spark-submit.
-    public var sparkMode: SparkMode = .warm
+    public var sparkMode: SparkSettings.Mode = .warm
     /// A directory of extra JDBC driver jars (Debian's /usr/share/java is always searched).
     public var sparkDriversDirectory: String?
     /// Most runs RUNNING at once, over every replica sharing the database.

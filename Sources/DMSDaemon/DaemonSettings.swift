@@ -1,4 +1,5 @@
 import DMSClient
+import DMSEngine
 import Foundation
 import Logging
 import Yams
@@ -306,7 +307,7 @@ extension DaemonConfiguration {
             sparkSubmit = path
         }
         if let mode = settings.sparkMode {
-            guard let parsed = SparkMode(rawValue: mode) else {
+            guard let parsed = SparkSettings.Mode(rawValue: mode) else {
                 throw ConfigurationError(source: settings.origin("spark-mode"), "\"\(mode)\" is not one of warm, submit")
             }
             sparkMode = parsed

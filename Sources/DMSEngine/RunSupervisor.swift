@@ -38,6 +38,12 @@ actor RunSupervisor {
         guard stopReason == nil else { return }
         stopReason = reason
         logger.info("stopping run", metadata: ["reason": "\(reason)"])
+        await signal(reason)
+    }
+
+    /// Passes a stop on to the engine: a lost claim ends the run at once (nothing more may be
+    /// written); any other reason asks it to cancel, so that it still reports.
+    private func signal(_ reason: StopReason) async {
         switch reason {
         case .lostClaim: await engineRun?.kill()
         default: await engineRun?.cancel()
@@ -62,7 +68,7 @@ actor RunSupervisor {
             await log.append("[dms] run \(run.id) of job \(job.namespace)/\(job.name): \(source.type) → \(target.type), attempt \(run.attempt)\n")
             let engineRun = try await engine.start(specPath: specPath, job: job)
             self.engineRun = engineRun
-            if let stopReason { await stop(again: stopReason) }
+            if let stopReason { await signal(stopReason) }
             let timeout = job.timeoutSeconds > 0 ? Task { [job] in
                 try await Task.sleep(for: .seconds(job.timeoutSeconds))
                 await self.stop(.timedOut(seconds: job.timeoutSeconds))
@@ -96,13 +102,6 @@ actor RunSupervisor {
         unlink(specPath)
         await log.flush()
         await finish(tracker: tracker, failure: failure.map { scrub($0) }, scrub: scrub, log: log)
-    }
-
-    private func stop(again reason: StopReason) async {
-        switch reason {
-        case .lostClaim: await engineRun?.kill()
-        default: await engineRun?.cancel()
-        }
     }
 
     /// Records the final state.
