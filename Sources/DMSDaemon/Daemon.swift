@@ -57,7 +57,10 @@ public struct Daemon: Sendable {
         let engine = try SparkEngine(settings: sparkSettings(), logger: logger)
         let dispatcher = Dispatcher(
             store: store, engine: engine,
-            configuration: Dispatcher.Configuration(replica: replica, limits: RunLimits(global: configuration.maximumConcurrentRuns)),
+            configuration: Dispatcher.Configuration(
+                replica: replica, limits: RunLimits(global: configuration.maximumConcurrentRuns),
+                lease: .milliseconds(Int64(configuration.runLeaseSeconds * 1000)),
+                misfireGrace: .milliseconds(Int64(configuration.misfireGraceSeconds * 1000))),
             logger: logger)
         let signals = RunSignals(feed: RunEventFeed(runs: store.runs), wakeDispatcher: { dispatcher.wake() })
         // The warm engine starts now, in the background, so that the first run does not pay for it.
@@ -95,13 +98,15 @@ public struct Daemon: Sendable {
         let sparkSubmit =
             configuration.sparkSubmit
             ?? SparkSettings.defaultSparkSubmit(environment: environment, currentDirectory: FileManager.default.currentDirectoryPath) ?? ""
-        if sparkSubmit.isEmpty {
+        if sparkSubmit.isEmpty, configuration.sparkMode != .simulate {
             logger.warning("no spark-submit found: runs will fail until one is configured (--spark-submit, DMS_VENV, or scripts/bootstrap's .venv)")
         }
-        return SparkSettings(
+        var settings = SparkSettings(
             master: configuration.sparkMaster, sparkSubmit: sparkSubmit, python: SparkSettings.python(beside: sparkSubmit),
             driverDirectories: (configuration.sparkDriversDirectory.map { [$0] } ?? []) + ["/usr/share/java"],
             mode: configuration.sparkMode, workDirectory: "\(configuration.dataDirectory)/engine")
+        settings.simulatedRunDuration = .milliseconds(Int64(configuration.simulatedRunSeconds * 1000))
+        return settings
     }
 
     /// The configured TLS files, or the development ones (made on first start).

@@ -58,12 +58,20 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// The spark-submit program; nil: found in `$DMS_VENV/bin`, `./.venv/bin`, `$SPARK_HOME/bin`, `PATH`.
     public var sparkSubmit: String?
     /// `warm` (default): in local mode runs share one long-lived Spark driver; `submit`: every run
-    /// is its own spark-submit.
+    /// is its own spark-submit; `simulate`: no Spark, runs succeed without moving data.
     public var sparkMode: SparkSettings.Mode = .warm
     /// A directory of extra JDBC driver jars (Debian's /usr/share/java is always searched).
     public var sparkDriversDirectory: String?
     /// Most runs RUNNING at once, over every replica sharing the database.
     public var maximumConcurrentRuns: Int = 4
+    /// How long a run's claim lasts without a heartbeat: a replica that died has its runs failed
+    /// (and retried per their jobs) by another replica this long after its last heartbeat.
+    public var runLeaseSeconds: Double = 30
+    /// How late a schedule tick may be turned into a run and still count as on time; older ticks
+    /// are missed and follow their job's misfire policy.
+    public var misfireGraceSeconds: Double = 60
+    /// How long a run lasts in spark-mode `simulate`.
+    public var simulatedRunSeconds: Double = 1
 
     /// Creates the defaults.
     public init() {}

@@ -33,6 +33,9 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
     public var sparkMode: String?
     public var sparkDriversDir: String?
     public var maxConcurrentRuns: Int?
+    public var runLease: Double?
+    public var misfireGrace: Double?
+    public var simulatedRunSeconds: Double?
     /// Where each set value came from (`--listen`, `DMS_LISTEN`, `dmsd.yaml: listen`), by file key,
     /// so an error names the origin of the value it refuses.
     public var origins: [String: String] = [:]
@@ -83,6 +86,9 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         case sparkMode = "spark-mode"
         case sparkDriversDir = "spark-drivers-dir"
         case maxConcurrentRuns = "max-concurrent-runs"
+        case runLease = "run-lease"
+        case misfireGrace = "misfire-grace"
+        case simulatedRunSeconds = "simulated-run-seconds"
     }
 
     /// The keys a config file may use.
@@ -130,6 +136,9 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         settings.sparkMode = text(.sparkMode)
         settings.sparkDriversDir = text(.sparkDriversDir)
         settings.maxConcurrentRuns = try number(.maxConcurrentRuns, Int.self)
+        settings.runLease = try number(.runLease, Double.self)
+        settings.misfireGrace = try number(.misfireGrace, Double.self)
+        settings.simulatedRunSeconds = try number(.simulatedRunSeconds, Double.self)
         return settings.withOrigins(environmentName)
     }
 
@@ -199,6 +208,9 @@ public struct DaemonSettings: Codable, Sendable, Equatable {
         merged.sparkMode = sparkMode ?? lower.sparkMode
         merged.sparkDriversDir = sparkDriversDir ?? lower.sparkDriversDir
         merged.maxConcurrentRuns = maxConcurrentRuns ?? lower.maxConcurrentRuns
+        merged.runLease = runLease ?? lower.runLease
+        merged.misfireGrace = misfireGrace ?? lower.misfireGrace
+        merged.simulatedRunSeconds = simulatedRunSeconds ?? lower.simulatedRunSeconds
         merged.origins = lower.origins.merging(origins) { _, upper in upper }
         return merged
     }
@@ -308,7 +320,7 @@ extension DaemonConfiguration {
         }
         if let mode = settings.sparkMode {
             guard let parsed = SparkSettings.Mode(rawValue: mode) else {
-                throw ConfigurationError(source: settings.origin("spark-mode"), "\"\(mode)\" is not one of warm, submit")
+                throw ConfigurationError(source: settings.origin("spark-mode"), "\"\(mode)\" is not one of \(SparkSettings.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             sparkMode = parsed
         }
@@ -319,6 +331,18 @@ extension DaemonConfiguration {
             }
             maximumConcurrentRuns = count
         }
+        runLeaseSeconds = try Self.seconds(settings.runLease, within: 3...3600, settings.origin("run-lease")) ?? runLeaseSeconds
+        misfireGraceSeconds = try Self.seconds(settings.misfireGrace, within: 0...86_400, settings.origin("misfire-grace")) ?? misfireGraceSeconds
+        simulatedRunSeconds =
+            try Self.seconds(settings.simulatedRunSeconds, within: 0...86_400, settings.origin("simulated-run-seconds")) ?? simulatedRunSeconds
+    }
+
+    private static func seconds(_ value: Double?, within range: ClosedRange<Double>, _ name: String) throws -> Double? {
+        guard let value else { return nil }
+        guard range.contains(value) else {
+            throw ConfigurationError(source: name, "\(value) is outside \(Int(range.lowerBound))…\(Int(range.upperBound)) seconds")
+        }
+        return value
     }
 
     private static func positive(_ value: Double?, _ name: String) throws -> Double? {

@@ -22,8 +22,12 @@ actor RunSupervisor {
     private var engineRun: (any EngineRun)?
     private var stopReason: StopReason?
 
-    init(claim: ClaimedRun, store: MetadataStore, engine: SparkEngine, logger: Logger) {
+    /// How long the end of the run is retried when the store cannot be reached.
+    private let recordEndWithin: Duration
+
+    init(claim: ClaimedRun, store: MetadataStore, engine: SparkEngine, recordEndWithin: Duration, logger: Logger) {
         self.claim = claim
+        self.recordEndWithin = recordEndWithin
         self.store = store
         self.engine = engine
         var logger = logger
@@ -65,8 +69,8 @@ actor RunSupervisor {
             let spec = try JobSpec(run: run, job: job, source: source, target: target, cursors: try await store.runs.cursors(jobID: job.id))
             scrub = SecretScrubber(spec.secretValues)
             try spec.write(to: specPath)
-            await log.append("[dms] run \(run.id) of job \(job.namespace)/\(job.name): \(source.type) → \(target.type), attempt \(run.attempt)\n")
-            let engineRun = try await engine.start(specPath: specPath, job: job)
+            await log.append("[dms] run \(run.id) of job \(job.namespace)/\(job.name): \(source.type) → \(target.type), \(Self.origin(of: run))\n")
+            let engineRun = try await engine.start(specPath: specPath, job: job, runID: run.id)
             self.engineRun = engineRun
             if let stopReason { await signal(stopReason) }
             let timeout = job.timeoutSeconds > 0 ? Task { [job] in
@@ -104,6 +108,21 @@ actor RunSupervisor {
         await finish(tracker: tracker, failure: failure.map { scrub($0) }, scrub: scrub, log: log)
     }
 
+    /// What made the run, for its log's first line.
+    static func origin(of run: Dms_V1_MigrationJobRun) -> String {
+        var text: String
+        switch run.trigger {
+        case .schedule: text = "schedule tick \(run.scheduledTime.date.formatted(.iso8601))"
+        case .retry: text = "retry of run \(run.retryOfRunID)"
+        default: text = "started by RunJob"
+        }
+        if run.ticks > 1 {
+            text += " (standing for \(run.ticks) missed ticks from \(run.firstTickTime.date.formatted(.iso8601)))"
+        }
+        if !run.overlappedRunID.isEmpty { text += ", queued behind run \(run.overlappedRunID)" }
+        return text + ", attempt \(run.attempt)"
+    }
+
     /// Records the final state.
     private func finish(tracker: RunProgressTracker, failure: String?, scrub: SecretScrubber, log: RunLogWriter) async {
         if stopReason == .lostClaim {
@@ -135,13 +154,24 @@ actor RunSupervisor {
         var progress = tracker.progress
         if state != .succeeded { progress.phase = RunStateMachine.name(state) }
         let update = RunUpdate(error: error, sparkApplicationID: tracker.sparkApplicationID, metrics: tracker.metrics, progress: progress)
-        do {
-            let ended = try await store.runs.transition(
-                runID, from: .running, to: state, fence: claim.fence, update: update, cursors: state == .succeeded ? tracker.cursors : [])
-            if ended == nil { logger.warning("the run had already been moved by someone else; its end was not recorded") }
-            logger.info("run ended", metadata: ["state": "\(RunStateMachine.name(state))", "error": "\(error)"])
-        } catch {
-            logger.error("cannot record the end of the run: \(error)")
+        // The database may be away for a while (a restart): keep trying as long as the claim can
+        // still hold; after that another replica fails the run for its lost lease.
+        let deadline = ContinuousClock.now + recordEndWithin
+        while true {
+            do {
+                let ended = try await store.runs.transition(
+                    runID, from: .running, to: state, fence: claim.fence, update: update, cursors: state == .succeeded ? tracker.cursors : [])
+                if ended == nil { logger.warning("the run had already been moved by someone else; its end was not recorded") }
+                logger.info("run ended", metadata: ["state": "\(RunStateMachine.name(state))", "error": "\(error)"])
+                return
+            } catch {
+                guard ContinuousClock.now < deadline else {
+                    logger.error("cannot record the end of the run; its lease will run out and another replica will fail it: \(error)")
+                    return
+                }
+                logger.warning("cannot record the end of the run yet; retrying: \(error)")
+                try? await Task.sleep(for: .seconds(1))
+            }
         }
     }
 }
@@ -174,6 +204,17 @@ actor RunLogWriter {
         guard !pending.isEmpty else { return }
         let text = pending
         pending = ""
-        _ = try? await store.runs.appendLog(text, to: runID, fence: fence)
+        do {
+            try await store.runs.appendLog(text, to: runID, fence: fence)
+        } catch {
+            // The store is away: keep the text for the next flush, within a bound.
+            pending = text + pending
+            if pending.utf8.count > Self.maximumPending {
+                pending = "[dms] … log lines lost while the metadata store could not be reached …\n" + String(pending.suffix(Self.maximumPending / 2))
+            }
+        }
     }
+
+    /// The most log text kept while the store cannot be reached.
+    static let maximumPending = 4 << 20
 }

@@ -28,7 +28,8 @@ public final class SparkEngine: Sendable {
 
     /// Starts the run whose spec is at `specPath`. Jobs with Spark settings of their own get their
     /// own application even when the warm engine runs (its JVM's settings are fixed).
-    func start(specPath: String, job: Dms_V1_MigrationJob) async throws -> any EngineRun {
+    func start(specPath: String, job: Dms_V1_MigrationJob, runID: String) async throws -> any EngineRun {
+        if settings.mode == .simulate { return SimulatedRun(runID: runID, duration: settings.simulatedRunDuration) }
         guard !settings.sparkSubmit.isEmpty else {
             throw EngineError("no spark-submit is configured: install PySpark (scripts/bootstrap) or give dmsd --spark-submit")
         }

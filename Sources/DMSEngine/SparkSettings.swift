@@ -10,6 +10,9 @@ public struct SparkSettings: Sendable, Equatable {
         case warm
         /// Every run is its own `spark-submit`.
         case submit
+        /// No Spark at all: each run reports success after ``SparkSettings/simulatedRunDuration``
+        /// without moving data (for trying out schedules and for control-plane tests at scale).
+        case simulate
     }
 
     /// The Spark master: `local[*]`, `local[N]`, `spark://host:port`, `yarn`, `k8s://…`.
@@ -23,6 +26,8 @@ public struct SparkSettings: Sendable, Equatable {
     public var mode: Mode
     /// Where dmsd writes the job program, run specs and the warm engine's socket.
     public var workDirectory: String
+    /// How long a run of mode `simulate` lasts.
+    public var simulatedRunDuration: Duration = .seconds(1)
 
     public init(master: String, sparkSubmit: String, python: String, driverDirectories: [String], mode: Mode, workDirectory: String) {
         self.master = master

@@ -65,6 +65,19 @@ public struct PostgresRow: Sendable {
         return value
     }
 
+    /// A non-NULL floating-point column.
+    public func double(_ column: String) throws -> Double {
+        guard let value = try optionalDouble(column) else { throw Self.unexpectedNull(column) }
+        return value
+    }
+
+    /// A floating-point column that may be NULL (`Infinity` and `-Infinity` included).
+    public func optionalDouble(_ column: String) throws -> Double? {
+        guard let text = try text(column) else { return nil }
+        guard let value = Double(text) else { throw Self.unparseable(column, as: "a number") }
+        return value
+    }
+
     /// A non-NULL boolean column.
     public func bool(_ column: String) throws -> Bool {
         switch try string(column) {

@@ -152,7 +152,8 @@ public struct JobRepository: Sendable {
                     UPDATE migration_jobs SET name = $2, namespace = $3, source_id = $4, target_id = $5, schedule = $6,
                         time_zone = $7, paused = $8, options = $9::jsonb, spark_conf = $10::jsonb, timeout_seconds = $11,
                         max_attempts = $12, retry_backoff_seconds = $13, overlap_policy = $14, misfire_policy = $15,
-                        misfire_max_runs = $16, revision = revision + 1, update_time = now()
+                        misfire_max_runs = $16, revision = revision + 1, update_time = now(),
+                        next_fire_time = CASE WHEN schedule = $6 AND time_zone = $7 THEN next_fire_time END
                     WHERE id = $1 AND revision = $17 RETURNING \(Self.columns)
                     """, parameters + [request.expectedRevision]
                 ).first
@@ -164,14 +165,19 @@ public struct JobRepository: Sendable {
         return try Self.job(updated)
     }
 
-    /// Pauses (or resumes) a job's schedule; doing it twice changes nothing.
+    /// Pauses (or resumes) a job's schedule; doing it twice changes nothing. On resume, the ticks
+    /// that came while it was paused count as missed (its misfire policy applies to them).
     public func setPaused(_ paused: Bool, key: ResourceKey, scope: AccessScope) async throws -> Dms_V1_MigrationJob {
         let current = try await get(key, scope: scope)
         try scope.checkWrite(current.namespace)
         guard current.paused != paused else { return current }
         let row = try await pool.withConnection { db in
             try db.query(
-                "UPDATE migration_jobs SET paused = $2, revision = revision + 1, update_time = now() WHERE id = $1 RETURNING \(Self.columns)",
+                """
+                UPDATE migration_jobs SET paused = $2, revision = revision + 1, update_time = now(),
+                    missed_before = CASE WHEN $2 THEN missed_before ELSE now() END
+                WHERE id = $1 RETURNING \(Self.columns)
+                """,
                 UUID(uuidString: current.id)!, paused
             ).first
         }

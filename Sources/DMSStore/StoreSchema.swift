@@ -7,6 +7,7 @@ public enum StoreSchema {
     public static let migrations: [SchemaMigration] = [
         migration(1, "resources", PackageResources._001_resources_sql),
         migration(2, "runs", PackageResources._002_runs_sql),
+        migration(3, "scheduler", PackageResources._003_scheduler_sql),
     ]
 
     private static func migration(_ version: Int, _ name: String, _ bytes: [UInt8]) -> SchemaMigration {

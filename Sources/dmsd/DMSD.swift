@@ -116,7 +116,7 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "The spark-submit program (default: $DMS_VENV/bin, ./.venv/bin, $SPARK_HOME/bin, then PATH).")
     var sparkSubmit: String?
 
-    @Option(help: "warm (default): in local mode, runs share one long-lived Spark driver; submit: every run is its own spark-submit.")
+    @Option(help: "warm (default): in local mode, runs share one long-lived Spark driver; submit: every run is its own spark-submit; simulate: no Spark, every run succeeds after --simulated-run-seconds without moving data.")
     var sparkMode: String?
 
     @Option(help: "A directory of extra JDBC driver jars (Debian's /usr/share/java is always searched).")
@@ -125,6 +125,14 @@ struct DaemonOptions: ParsableArguments {
     @Option(help: "Most runs running at once, over every dmsd sharing the database (default 4).")
     var maxConcurrentRuns: Int?
 
+    @Option(help: "Seconds a run's claim lasts without a heartbeat; another dmsd fails (or retries) the runs of one that died this long after its last heartbeat (default 30).")
+    var runLease: Double?
+
+    @Option(help: "Seconds a schedule tick may be late and still count as on time; older ticks follow their job's misfire policy (default 60).")
+    var misfireGrace: Double?
+
+    @Option(help: "Seconds a run lasts with --spark-mode simulate (default 1).")
+    var simulatedRunSeconds: Double?
 
     /// The resolved configuration; exits 64 with the offending setting named on a bad value.
     func resolve() throws -> DaemonConfiguration {
@@ -153,6 +161,9 @@ struct DaemonOptions: ParsableArguments {
         flags.sparkMode = sparkMode
         flags.sparkDriversDir = sparkDriversDir
         flags.maxConcurrentRuns = maxConcurrentRuns
+        flags.runLease = runLease
+        flags.misfireGrace = misfireGrace
+        flags.simulatedRunSeconds = simulatedRunSeconds
         do {
             return try DaemonConfiguration.resolve(flags: flags.withOrigins { "--\($0)" }, configFile: config)
         } catch let error as ConfigurationError {

@@ -23,6 +23,7 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
 }
 
 /// What the scheduler does with a tick that comes while a run of the same job is in progress.
+/// Runs that catch up on missed ticks (see MisfirePolicy) always wait for the run in progress.
 /// (Values carry the enum's name as prefix so that they cannot clash within package dms.v1.)
 public nonisolated enum Dms_V1_OverlapPolicy: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
@@ -68,7 +69,9 @@ public nonisolated enum Dms_V1_OverlapPolicy: SwiftProtobuf.Enum, Swift.CaseIter
 
 }
 
-/// What the scheduler does with ticks missed while dmsd was down or the job was paused.
+/// What the scheduler does with ticks missed while dmsd was down or the job was paused. A tick is
+/// missed when no replica turned it into a run within dmsd's misfire grace (`misfire-grace`,
+/// default 60 s) of its time, or when it came while the job was paused.
 public nonisolated enum Dms_V1_MisfirePolicy: SwiftProtobuf.Enum, Swift.CaseIterable {
   public typealias RawValue = Int
 
@@ -197,7 +200,8 @@ public nonisolated struct Dms_V1_MigrationJob: @unchecked Sendable {
     set {_uniqueStorage()._maxAttempts = newValue}
   }
 
-  /// Seconds between a failed attempt and its retry.
+  /// The base of the wait between a failed attempt and its retry: attempt n+1 waits between half
+  /// and all of `retry_backoff_seconds` × 2^(n-1) (exponential backoff with jitter, at most a day).
   public var retryBackoffSeconds: Int64 {
     get {_storage._retryBackoffSeconds}
     set {_uniqueStorage()._retryBackoffSeconds = newValue}
@@ -213,7 +217,7 @@ public nonisolated struct Dms_V1_MigrationJob: @unchecked Sendable {
     set {_uniqueStorage()._misfirePolicy = newValue}
   }
 
-  /// With MISFIRE_POLICY_ALL: the most runs created for missed ticks; 0: the server's default.
+  /// With MISFIRE_POLICY_ALL: the most runs created for missed ticks; 0: the server's default (10).
   public var misfireMaxRuns: Int32 {
     get {_storage._misfireMaxRuns}
     set {_uniqueStorage()._misfireMaxRuns = newValue}

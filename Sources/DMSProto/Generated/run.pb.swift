@@ -281,6 +281,40 @@ public nonisolated struct Dms_V1_MigrationJobRun: @unchecked Sendable {
     set {_uniqueStorage()._replica = newValue}
   }
 
+  /// For a schedule run: how many ticks it stands for, its own included. More than 1 when ticks
+  /// were missed while no replica was running or the job was paused (the misfire policy decides
+  /// whether they become one run, several, or none); 1 for an ordinary tick; 0 for other runs.
+  public var ticks: Int32 {
+    get {_storage._ticks}
+    set {_uniqueStorage()._ticks = newValue}
+  }
+
+  /// With `ticks` > 1: the earliest tick it stands for (the latest is `scheduled_time`).
+  public var firstTickTime: SwiftProtobuf.Google_Protobuf_Timestamp {
+    get {_storage._firstTickTime ?? SwiftProtobuf.Google_Protobuf_Timestamp()}
+    set {_uniqueStorage()._firstTickTime = newValue}
+  }
+  /// Returns true if `firstTickTime` has been explicitly set.
+  public var hasFirstTickTime: Bool {_storage._firstTickTime != nil}
+  /// Clears the value of `firstTickTime`. Subsequent reads from it will return its default value.
+  public mutating func clearFirstTickTime() {_uniqueStorage()._firstTickTime = nil}
+
+  /// True for ticks that started nothing on purpose: missed ticks under MISFIRE_POLICY_SKIP (or
+  /// beyond `misfire_max_runs`), or a tick that came while run `overlapped_run_id` was in progress
+  /// under OVERLAP_POLICY_SKIP. Such a run is CANCELLED when created, and `error` says why, so a
+  /// gap in a schedule is never silent.
+  public var skipped: Bool {
+    get {_storage._skipped}
+    set {_uniqueStorage()._skipped = newValue}
+  }
+
+  /// For a schedule tick that came while another run of the job was in progress: that run. The
+  /// tick was skipped (`skipped`) or waited for it (OVERLAP_POLICY_QUEUE).
+  public var overlappedRunID: String {
+    get {_storage._overlappedRunID}
+    set {_uniqueStorage()._overlappedRunID = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -708,7 +742,7 @@ nonisolated extension Dms_V1_RunTrigger: SwiftProtobuf._ProtoNameProviding {
 
 nonisolated extension Dms_V1_MigrationJobRun: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".MigrationJobRun"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}migration_job_id\0\u{1}namespace\0\u{1}state\0\u{3}start_time\0\u{3}end_time\0\u{3}create_time\0\u{3}scheduled_time\0\u{1}trigger\0\u{1}attempt\0\u{3}retry_of_run_id\0\u{1}error\0\u{3}spark_application_id\0\u{1}metrics\0\u{1}progress\0\u{3}update_time\0\u{3}cancel_requested\0\u{1}replica\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}migration_job_id\0\u{1}namespace\0\u{1}state\0\u{3}start_time\0\u{3}end_time\0\u{3}create_time\0\u{3}scheduled_time\0\u{1}trigger\0\u{1}attempt\0\u{3}retry_of_run_id\0\u{1}error\0\u{3}spark_application_id\0\u{1}metrics\0\u{1}progress\0\u{3}update_time\0\u{3}cancel_requested\0\u{1}replica\0\u{1}ticks\0\u{3}first_tick_time\0\u{1}skipped\0\u{3}overlapped_run_id\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -729,6 +763,10 @@ nonisolated extension Dms_V1_MigrationJobRun: SwiftProtobuf.Message, SwiftProtob
     var _updateTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
     var _cancelRequested: Bool = false
     var _replica: String = String()
+    var _ticks: Int32 = 0
+    var _firstTickTime: SwiftProtobuf.Google_Protobuf_Timestamp? = nil
+    var _skipped: Bool = false
+    var _overlappedRunID: String = String()
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -757,6 +795,10 @@ nonisolated extension Dms_V1_MigrationJobRun: SwiftProtobuf.Message, SwiftProtob
       _updateTime = source._updateTime
       _cancelRequested = source._cancelRequested
       _replica = source._replica
+      _ticks = source._ticks
+      _firstTickTime = source._firstTickTime
+      _skipped = source._skipped
+      _overlappedRunID = source._overlappedRunID
     }
   }
 
@@ -793,6 +835,10 @@ nonisolated extension Dms_V1_MigrationJobRun: SwiftProtobuf.Message, SwiftProtob
         case 16: try { try decoder.decodeSingularMessageField(value: &_storage._updateTime) }()
         case 17: try { try decoder.decodeSingularBoolField(value: &_storage._cancelRequested) }()
         case 18: try { try decoder.decodeSingularStringField(value: &_storage._replica) }()
+        case 19: try { try decoder.decodeSingularInt32Field(value: &_storage._ticks) }()
+        case 20: try { try decoder.decodeSingularMessageField(value: &_storage._firstTickTime) }()
+        case 21: try { try decoder.decodeSingularBoolField(value: &_storage._skipped) }()
+        case 22: try { try decoder.decodeSingularStringField(value: &_storage._overlappedRunID) }()
         default: break
         }
       }
@@ -859,6 +905,18 @@ nonisolated extension Dms_V1_MigrationJobRun: SwiftProtobuf.Message, SwiftProtob
       if !_storage._replica.isEmpty {
         try visitor.visitSingularStringField(value: _storage._replica, fieldNumber: 18)
       }
+      if _storage._ticks != 0 {
+        try visitor.visitSingularInt32Field(value: _storage._ticks, fieldNumber: 19)
+      }
+      try { if let v = _storage._firstTickTime {
+        try visitor.visitSingularMessageField(value: v, fieldNumber: 20)
+      } }()
+      if _storage._skipped != false {
+        try visitor.visitSingularBoolField(value: _storage._skipped, fieldNumber: 21)
+      }
+      if !_storage._overlappedRunID.isEmpty {
+        try visitor.visitSingularStringField(value: _storage._overlappedRunID, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -886,6 +944,10 @@ nonisolated extension Dms_V1_MigrationJobRun: SwiftProtobuf.Message, SwiftProtob
         if _storage._updateTime != rhs_storage._updateTime {return false}
         if _storage._cancelRequested != rhs_storage._cancelRequested {return false}
         if _storage._replica != rhs_storage._replica {return false}
+        if _storage._ticks != rhs_storage._ticks {return false}
+        if _storage._firstTickTime != rhs_storage._firstTickTime {return false}
+        if _storage._skipped != rhs_storage._skipped {return false}
+        if _storage._overlappedRunID != rhs_storage._overlappedRunID {return false}
         return true
       }
       if !storagesAreEqual {return false}

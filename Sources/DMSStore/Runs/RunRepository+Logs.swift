@@ -10,17 +10,24 @@ extension RunRepository {
     public func appendLog(_ text: String, to id: String, fence: Int64) async throws -> Bool {
         guard !text.isEmpty else { return true }
         let uuid = try Self.id(id)
+        return try await pool.withTransaction { db in try Self.appendLog(text, to: uuid, fence: fence, in: db) }
+    }
+
+    /// Appends `text` to a run's log within the caller's transaction (with `fence`: only while
+    /// that claim holds; false otherwise).
+    @discardableResult
+    static func appendLog(_ text: String, to id: UUID, fence: Int64? = nil, in db: PostgresConnection) throws -> Bool {
         let length = Int64(text.utf8.count)
-        return try await pool.withTransaction { db in
-            guard
-                let row = try db.query(
-                    "UPDATE migration_job_runs SET log_bytes = log_bytes + $3 WHERE id = $1 AND fence = $2 RETURNING log_bytes - $3 AS start",
-                    uuid, fence, length
-                ).first
-            else { return false }
-            try db.query(#"INSERT INTO run_logs (run_id, "offset", data) VALUES ($1, $2, $3)"#, uuid, try row.int64("start"), text)
-            return true
-        }
+        guard
+            let row = try db.query(
+                """
+                UPDATE migration_job_runs SET log_bytes = log_bytes + $3 WHERE id = $1 AND ($2::int8 IS NULL OR fence = $2)
+                RETURNING log_bytes - $3 AS start
+                """, id, fence, length
+            ).first
+        else { return false }
+        try db.query(#"INSERT INTO run_logs (run_id, "offset", data) VALUES ($1, $2, $3)"#, id, try row.int64("start"), text)
+        return true
     }
 
     /// A run's log from byte `offset` (negative: from the end, moved forward to a line start), at

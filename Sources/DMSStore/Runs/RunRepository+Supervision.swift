@@ -88,7 +88,9 @@ extension RunRepository {
         }
     }
 
-    /// The conditional UPDATE behind every state change, with its event.
+    /// The conditional UPDATE behind every state change, with its event. A move to FAILED also
+    /// creates the retry the job's policy asks for (``RetryPolicy``), in the same transaction, and
+    /// the error says so.
     static func move(
         _ id: UUID, from: Dms_V1_RunState, to: Dms_V1_RunState, fence: Int64?, update: RunUpdate, in db: PostgresConnection
     ) throws -> Dms_V1_MigrationJobRun? {
@@ -96,6 +98,7 @@ extension RunRepository {
             throw RPCError(.failedPrecondition, "a run cannot go from \(RunStateMachine.name(from)) to \(RunStateMachine.name(to))")
         }
         let final = RunStateMachine.isFinal(to)
+        let retry = to == .failed ? try RetryPolicy.decide(for: id, in: db) : nil
         guard
             let row = try db.query(
                 """
@@ -103,17 +106,37 @@ extension RunRepository {
                     start_time = CASE WHEN $3 = 'running' THEN now() ELSE start_time END,
                     end_time = CASE WHEN $5 THEN now() ELSE end_time END,
                     lease_expire_time = CASE WHEN $5 THEN NULL ELSE lease_expire_time END,
-                    error = coalesce($6, error), spark_application_id = coalesce($7, spark_application_id),
+                    error = coalesce($6, error) || $10, spark_application_id = coalesce($7, spark_application_id),
                     metrics = coalesce($8, metrics), progress = coalesce($9, progress)
                 WHERE id = $1 AND state = $2 AND ($4::int8 IS NULL OR fence = $4)
                 RETURNING \(columns)
                 """, id, RunStateMachine.name(from), RunStateMachine.name(to), fence, final, update.error, update.sparkApplicationID,
-                try Self.bytes(update.metrics), try Self.bytes(update.progress)
+                try Self.bytes(update.metrics), try Self.bytes(update.progress), retry?.note ?? ""
             ).first
         else { return nil }
         let run = try Self.run(row)
         try RunEvents.record(.stateChanged, run: run, previous: from, in: db)
+        if let retry, let next = retry.next {
+            try Self.createRetry(of: id, as: next.id, after: next.delaySeconds, in: db)
+        }
         return run
+    }
+
+    /// The next attempt of the failed run `id`: FRESH, trigger RETRY, claimable after `delay`.
+    private static func createRetry(of id: UUID, as retryID: UUID, after delay: Double, in db: PostgresConnection) throws {
+        guard
+            let row = try db.query(
+                """
+                INSERT INTO migration_job_runs (id, migration_job_id, namespace, state, trigger, scheduled_time, attempt,
+                    retry_of_run_id, not_before, ticks, first_tick_time)
+                SELECT $1, migration_job_id, namespace, 'fresh', 'retry', scheduled_time, attempt + 1, id,
+                    now() + make_interval(secs => $3), ticks, first_tick_time
+                FROM migration_job_runs WHERE id = $2
+                RETURNING \(columns)
+                """, retryID, id, delay
+            ).first
+        else { throw PostgresError(code: .unexpectedResult, message: "INSERT … RETURNING returned no row") }
+        try RunEvents.record(.created, run: try Self.run(row), previous: nil, in: db)
     }
 
     /// Queues every FRESH run (they need nothing checked yet that the schema does not already

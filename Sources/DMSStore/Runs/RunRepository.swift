@@ -4,7 +4,7 @@ import DMSWire
 import Foundation
 import SwiftProtobuf
 
-/// Migration Job Runs: created by RunJob (and later by schedule ticks and retries), moved through
+/// Migration Job Runs: created by RunJob, schedule ticks and retries, moved through
 /// their states by the replica that supervises them, read, listed and cancelled by clients. Every
 /// change is one conditional UPDATE that names the state it expects (``RunStateMachine``) and
 /// writes a ``Dms_V1_RunEvent`` in the same transaction, which is what WatchRuns streams.
@@ -14,7 +14,8 @@ public struct RunRepository: Sendable {
     static let columns = """
         id::text AS id, migration_job_id::text AS migration_job_id, namespace, state, trigger, attempt,
         coalesce(retry_of_run_id::text, '') AS retry_of_run_id, error, spark_application_id, metrics, progress,
-        cancel_requested, replica, fence, log_bytes, \(SQLFragments.time("scheduled_time")), \(SQLFragments.time("create_time")),
+        cancel_requested, replica, fence, log_bytes, ticks, skipped, coalesce(overlapped_run_id::text, '') AS overlapped_run_id,
+        \(SQLFragments.time("scheduled_time")), \(SQLFragments.time("first_tick_time")), \(SQLFragments.time("create_time")),
         \(SQLFragments.time("update_time")), \(SQLFragments.time("start_time")), \(SQLFragments.time("end_time"))
         """
 
@@ -179,6 +180,10 @@ public struct RunRepository: Sendable {
         run.cancelRequested = try row.bool("cancel_requested")
         run.replica = try row.string("replica")
         if let time = try row.optionalTimestamp("scheduled_time_us") { run.scheduledTime = time }
+        run.ticks = Int32(try row.int64("ticks"))
+        if let time = try row.optionalTimestamp("first_tick_time_us") { run.firstTickTime = time }
+        run.skipped = try row.bool("skipped")
+        run.overlappedRunID = try row.string("overlapped_run_id")
         run.createTime = try row.timestamp("create_time_us")
         run.updateTime = try row.timestamp("update_time_us")
         if let time = try row.optionalTimestamp("start_time_us") { run.startTime = time }
