@@ -154,6 +154,8 @@ actor RunSupervisor {
         var progress = tracker.progress
         if state != .succeeded { progress.phase = RunStateMachine.name(state) }
         let update = RunUpdate(error: error, sparkApplicationID: tracker.sparkApplicationID, metrics: tracker.metrics, progress: progress)
+        await log.append("[dms] \(RunStateMachine.name(state))" + (error.isEmpty ? "" : ": \(error)") + "\n")
+        await log.flush()
         // The database may be away for a while (a restart): keep trying as long as the claim can
         // still hold; after that another replica fails the run for its lost lease.
         let deadline = ContinuousClock.now + recordEndWithin

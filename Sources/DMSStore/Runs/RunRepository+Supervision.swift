@@ -102,9 +102,9 @@ extension RunRepository {
         guard
             let row = try db.query(
                 """
-                UPDATE migration_job_runs SET state = $3, update_time = now(),
-                    start_time = CASE WHEN $3 = 'running' THEN now() ELSE start_time END,
-                    end_time = CASE WHEN $5 THEN now() ELSE end_time END,
+                UPDATE migration_job_runs SET state = $3, update_time = clock_timestamp(),
+                    start_time = CASE WHEN $3 = 'running' THEN clock_timestamp() ELSE start_time END,
+                    end_time = CASE WHEN $5 THEN clock_timestamp() ELSE end_time END,
                     lease_expire_time = CASE WHEN $5 THEN NULL ELSE lease_expire_time END,
                     error = coalesce($6, error) || $10, spark_application_id = coalesce($7, spark_application_id),
                     metrics = coalesce($8, metrics), progress = coalesce($9, progress)
@@ -190,7 +190,8 @@ extension RunRepository {
                     let row = try db.query(
                         """
                         UPDATE migration_job_runs SET state = 'running', replica = $2, fence = fence + 1,
-                            lease_expire_time = now() + make_interval(secs => $3), start_time = now(), update_time = now()
+                            lease_expire_time = clock_timestamp() + make_interval(secs => $3), start_time = clock_timestamp(),
+                            update_time = clock_timestamp()
                         WHERE id = $1::uuid AND state = 'queued' RETURNING \(Self.columns)
                         """, try candidate.string("id"), replica, Self.seconds(lease)
                     ).first
@@ -215,7 +216,7 @@ extension RunRepository {
             for (id, fence) in runs {
                 let row = try db.query(
                     """
-                    UPDATE migration_job_runs SET lease_expire_time = now() + make_interval(secs => $3)
+                    UPDATE migration_job_runs SET lease_expire_time = clock_timestamp() + make_interval(secs => $3)
                     WHERE id = $1::uuid AND fence = $2 AND state = 'running' RETURNING cancel_requested
                     """, id, fence, Self.seconds(lease)
                 ).first

@@ -8,7 +8,7 @@ extension Dms_V1_MigrationJobRun: TableRepresentable {
             ("run", id),
             ("job", migrationJobID),
             ("namespace", namespace),
-            ("state", state.displayName + (cancelRequested && state == .running ? " (cancel requested)" : "")),
+            ("state", state.displayName + (cancelRequested && state == .running ? " (cancel requested)" : "") + (skipped ? " (skipped)" : "")),
             ("trigger", trigger.displayName),
             ("attempt", String(attempt) + (retryOfRunID.isEmpty ? "" : " (retry of \(retryOfRunID))")),
             ("created", TimestampText.time(createTime, isSet: hasCreateTime)),
@@ -19,7 +19,12 @@ extension Dms_V1_MigrationJobRun: TableRepresentable {
             ("replica", replica.isEmpty ? "-" : replica),
             ("rows", "\(metrics.totals.rowsRead) read, \(metrics.totals.rowsWritten) written"),
         ]
-        if hasScheduledTime { pairs.insert(("scheduled", TimestampText.time(scheduledTime, isSet: true)), at: 5) }
+        if hasScheduledTime {
+            var tick = TimestampText.time(scheduledTime, isSet: true)
+            if ticks > 1 { tick += " (stands for \(ticks) ticks from \(TimestampText.time(firstTickTime, isSet: hasFirstTickTime)))" }
+            pairs.insert(("scheduled", tick), at: 5)
+        }
+        if !overlappedRunID.isEmpty { pairs.append(("overlapped", overlappedRunID)) }
         if !error.isEmpty { pairs.append(("error", error)) }
         var text = TextTable.keyValues(pairs)
         if !metrics.tables.isEmpty { text += "\n" + Self.tablesTable(metrics.tables) }
@@ -51,7 +56,8 @@ extension Dms_V1_MigrationJobRun: TableRepresentable {
             ["run", "job", "state", "trigger", "attempt", "rows", "created", "duration"],
             runs.map {
                 [
-                    $0.id, jobNames[$0.migrationJobID] ?? $0.migrationJobID, $0.state.displayName, $0.trigger.displayName, String($0.attempt),
+                    $0.id, jobNames[$0.migrationJobID] ?? $0.migrationJobID, $0.state.displayName + ($0.skipped ? " (skipped)" : ""),
+                    $0.trigger.displayName, String($0.attempt),
                     String($0.metrics.totals.rowsWritten), TimestampText.age($0.createTime, isSet: $0.hasCreateTime), $0.durationText,
                 ]
             })
