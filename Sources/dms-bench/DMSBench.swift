@@ -8,5 +8,5 @@ struct DMSBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dms-bench",
         abstract: "DMS benchmarks (run them through scripts/bench, which starts a dmsd).",
-        subcommands: [RPCBench.self, StoreBench.self, MigrateJobBench.self])
+        subcommands: [RPCBench.self, StoreBench.self, MigrateJobBench.self, SchedulerBench.self])
 }
