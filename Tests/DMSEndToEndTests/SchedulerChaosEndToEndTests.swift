@@ -49,6 +49,11 @@ import Testing
             defer { for replica in [a, b, c] { replica.kill() } }
             let token = try a.adminToken
             let configuration = try a.clientConfiguration()
+            // A watcher on replica a sees every change, of runs driven by any replica, through
+            // everything below (resuming from the last sequence it saw when its stream breaks).
+            let seen = SeenRuns()
+            let watcher = Task { await seen.watch(configuration) }
+            defer { watcher.cancel() }
             let jobs = try await RPCClient.withConnection(configuration) { client in try await Self.makeJobs(client) }
 
             // Steady state, then a replica killed outright while runs go on.
@@ -86,9 +91,19 @@ import Testing
                 guard ContinuousClock.now < deadline else { break }
                 try await Task.sleep(for: .milliseconds(500))
             }
+            try await Task.sleep(for: .seconds(2))
+            watcher.cancel()
             for replica in replicas { _ = await replica.stop() }
 
             try Self.check(db, jobs: jobs, through: stopped)
+            let final = try db.query("SELECT id::text AS id, state, replica FROM migration_job_runs").map {
+                (try $0.string("id"), try $0.string("state"), try $0.string("replica"))
+            }
+            let watched = await seen.finalStates
+            let missed = final.filter { watched[$0.0] != $0.1 }
+            #expect(missed.isEmpty, "the watcher on replica a missed \(missed.count) final states, e.g. \(missed.prefix(3))")
+            let aReplicas = Set(final.map(\.2).filter { !$0.isEmpty })
+            #expect(aReplicas.count >= 3, "runs were driven by \(aReplicas.count) replicas only")
         }
     }
 
@@ -218,5 +233,40 @@ import Testing
         ).first!
         #expect(try badRetries.int64("n") == 0)
         print("chaos: \(runs) schedule runs; not succeeded, by reason: \(reasons)")
+    }
+}
+
+/// What a watcher saw: the final state of every run, from a WatchRuns stream that it resumes
+/// after the last sequence it saw whenever the stream or the connection breaks.
+actor SeenRuns {
+    private(set) var finalStates = [String: String]()
+    private var lastSequence: UInt64 = 0
+
+    func watch(_ configuration: RPCClient.Configuration) async {
+        while !Task.isCancelled {
+            do {
+                try await RPCClient.withConnection(configuration) { client in
+                    var request = Dms_V1_WatchRunsRequest()
+                    if lastSequence > 0 { request.resumeAfter = lastSequence }
+                    for try await event in try client.serverStreaming(
+                        API.MigrationJobRunService.watchRuns, request, options: .init(timeout: .seconds(600)))
+                    {
+                        self.see(event)
+                    }
+                }
+            } catch {
+                try? await Task.sleep(for: .milliseconds(200))
+            }
+        }
+    }
+
+    private func see(_ event: Dms_V1_RunEvent) {
+        if event.sequence > 0 { lastSequence = event.sequence }
+        switch event.run.state {
+        case .succeeded: finalStates[event.run.id] = "succeeded"
+        case .failed: finalStates[event.run.id] = "failed"
+        case .cancelled: finalStates[event.run.id] = "cancelled"
+        default: break
+        }
     }
 }

@@ -5,7 +5,7 @@ import DMSProto
 /// only the flags given change (each is named in the update mask, so `--schedule ""` clears the
 /// schedule).
 struct JobSettingsOptions: ParsableArguments, Sendable {
-    @Option(help: ArgumentHelp("A cron expression, five fields, minute first (\"0 3 * * *\"); \"\": manual runs only.", valueName: "cron"))
+    @Option(help: ArgumentHelp("A cron expression: five fields, minute first (\"0 3 * * *\"), or six with seconds first; \"\": manual runs only.", valueName: "cron"))
     var schedule: String?
 
     @Option(help: ArgumentHelp("The IANA time zone the schedule is read in (default UTC).", valueName: "zone"))
@@ -23,7 +23,7 @@ struct JobSettingsOptions: ParsableArguments, Sendable {
     @Option(help: ArgumentHelp("Attempts in all for one run, the first included; 0 or 1: no retry.", valueName: "n"))
     var maxAttempts: Int32?
 
-    @Option(help: ArgumentHelp("Seconds between a failed attempt and its retry.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("The base wait before a retry: attempt n+1 waits between half and all of this × 2^(n-1).", valueName: "seconds"))
     var retryBackoffSeconds: Int64?
 
     @Option(help: "A tick while a run is in progress: skip it, or queue a run.")
@@ -32,7 +32,7 @@ struct JobSettingsOptions: ParsableArguments, Sendable {
     @Option(help: "Ticks missed while dmsd was down or the job paused: skip them, one run, or a run each.")
     var misfirePolicy: MisfirePolicyArgument?
 
-    @Option(help: ArgumentHelp("With --misfire-policy all: the most runs for missed ticks; 0: the server's default.", valueName: "n"))
+    @Option(help: ArgumentHelp("With --misfire-policy all: the most runs for missed ticks; 0: the server's default (10).", valueName: "n"))
     var misfireMaxRuns: Int32?
 
     func validate() throws {
