@@ -66,7 +66,7 @@ actor RunSupervisor {
             scrub = SecretScrubber(spec.secretValues)
             try spec.write(to: specPath)
             await log.append("[dms] run \(run.id) of job \(job.namespace)/\(job.name): \(source.type) → \(target.type), attempt \(run.attempt)\n")
-            let engineRun = try await engine.start(specPath: specPath, job: job)
+            let engineRun = try await engine.start(specPath: specPath, job: job, dependencies: spec.dependencies)
             self.engineRun = engineRun
             if let stopReason { await signal(stopReason) }
             let timeout = job.timeoutSeconds > 0 ? Task { [job] in
