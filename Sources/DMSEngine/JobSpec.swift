@@ -18,6 +18,8 @@ public struct JobSpec: Sendable {
     public let document: JSONValue
     /// Every secret value inside it, for scrubbing whatever the run writes.
     public let secretValues: [String]
+    /// The drivers its connections need on Spark's class path.
+    public let dependencies: JobDependencies
 
     public init(
         run: Dms_V1_MigrationJobRun, job: Dms_V1_MigrationJob, source: OverlayRepository.RuntimeConfiguration,
@@ -38,6 +40,7 @@ public struct JobSpec: Sendable {
             "cursors": .object(cursorObject),
         ]
         secretValues = source.secretValues + target.secretValues
+        dependencies = JobDependencies(connections: [(source.type, source.conf), (target.type, target.conf)])
     }
 
     /// Writes the spec to a new file readable by dmsd's user only (0600); the caller removes it.

@@ -63,14 +63,17 @@ actor RunSupervisor {
         let log = RunLogWriter(store: store, runID: run.id, fence: claim.fence)
         var failure: String?
         do {
-            let job = try await store.jobs.get(.id(UUID(uuidString: run.migrationJobID)!), scope: .everything)
-            let source = try await store.sources.runtimeConfiguration(id: job.sourceID)
-            let target = try await store.targets.runtimeConfiguration(id: job.targetID)
-            let spec = try JobSpec(run: run, job: job, source: source, target: target, cursors: try await store.runs.cursors(jobID: job.id))
+            let (job, source, target, cursors) = try await waitingOutTheStore { [store] in
+                let job = try await store.jobs.get(.id(UUID(uuidString: run.migrationJobID)!), scope: .everything)
+                let source = try await store.sources.runtimeConfiguration(id: job.sourceID)
+                let target = try await store.targets.runtimeConfiguration(id: job.targetID)
+                return (job, source, target, try await store.runs.cursors(jobID: job.id))
+            }
+            let spec = try JobSpec(run: run, job: job, source: source, target: target, cursors: cursors)
             scrub = SecretScrubber(spec.secretValues)
             try spec.write(to: specPath)
             await log.append("[dms] run \(run.id) of job \(job.namespace)/\(job.name): \(source.type) → \(target.type), \(Self.origin(of: run))\n")
-            let engineRun = try await engine.start(specPath: specPath, job: job, runID: run.id)
+            let engineRun = try await engine.start(specPath: specPath, job: job, runID: run.id, dependencies: spec.dependencies)
             self.engineRun = engineRun
             if let stopReason { await signal(stopReason) }
             let timeout = job.timeoutSeconds > 0 ? Task { [job] in
@@ -91,10 +94,15 @@ actor RunSupervisor {
                     }
                 }
                 if dirty, ContinuousClock.now - lastStored >= .milliseconds(500), stopReason != .lostClaim {
-                    dirty = false
                     lastStored = .now
                     let update = RunUpdate(sparkApplicationID: tracker.sparkApplicationID, metrics: tracker.metrics, progress: tracker.progress)
-                    if try await !store.runs.record(update, of: run.id, fence: claim.fence) { await stop(.lostClaim) }
+                    do {
+                        if try await !store.runs.record(update, of: run.id, fence: claim.fence) { await stop(.lostClaim) }
+                        dirty = false
+                    } catch where MetadataStore.isUnreachable(error) {
+                        // Progress is stored again with the next event; the end is retried.
+                        logger.warning("cannot store the run's progress now: \(error)")
+                    }
                 }
                 await log.flushIfDue()
             }
@@ -106,6 +114,21 @@ actor RunSupervisor {
         unlink(specPath)
         await log.flush()
         await finish(tracker: tracker, failure: failure.map { scrub($0) }, scrub: scrub, log: log)
+    }
+
+    /// Runs `body`, trying again while the metadata store cannot be reached (a restart, a
+    /// failover) as long as the claim can still hold and nothing stopped the run: a database
+    /// outage is not the job's failure.
+    private func waitingOutTheStore<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + recordEndWithin
+        while true {
+            do {
+                return try await body()
+            } catch where MetadataStore.isUnreachable(error) && ContinuousClock.now < deadline && stopReason == nil {
+                logger.warning("the metadata store cannot be reached; trying again: \(error)")
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
     }
 
     /// What made the run, for its log's first line.

@@ -26,17 +26,30 @@ public final class SparkEngine: Sendable {
     /// Where a run's spec file goes.
     func specPath(runID: String) -> String { "\(settings.workDirectory)/runs/\(runID).json" }
 
-    /// Starts the run whose spec is at `specPath`. Jobs with Spark settings of their own get their
-    /// own application even when the warm engine runs (its JVM's settings are fixed).
-    func start(specPath: String, job: Dms_V1_MigrationJob, runID: String) async throws -> any EngineRun {
+    /// Where a run goes.
+    enum Route: Equatable {
+        /// The warm engine's long-lived driver.
+        case warm
+        /// A spark-submit of its own.
+        case submit
+    }
+
+    /// Where a job's run goes: to the warm engine when there is one, unless the job has Spark
+    /// settings or drivers of its own (the warm JVM's settings and class path are fixed).
+    static func route(warmEngine: Bool, sparkConf: [String: String], dependencies: JobDependencies) -> Route {
+        warmEngine && sparkConf.isEmpty && dependencies.isEmpty ? .warm : .submit
+    }
+
+    /// Starts the run whose spec is at `specPath` (see ``route(warmEngine:sparkConf:dependencies:)``).
+    func start(specPath: String, job: Dms_V1_MigrationJob, runID: String, dependencies: JobDependencies) async throws -> any EngineRun {
         if settings.mode == .simulate { return SimulatedRun(runID: runID, duration: settings.simulatedRunDuration) }
         guard !settings.sparkSubmit.isEmpty else {
             throw EngineError("no spark-submit is configured: install PySpark (scripts/bootstrap) or give dmsd --spark-submit")
         }
-        if let warm, job.sparkConf.isEmpty {
+        if let warm, Self.route(warmEngine: true, sparkConf: job.sparkConf, dependencies: dependencies) == .warm {
             return try await warm.start(specPath: specPath)
         }
-        return try submit.start(specPath: specPath, sparkConf: job.sparkConf)
+        return try submit.start(specPath: specPath, sparkConf: job.sparkConf, dependencies: dependencies)
     }
 
     /// Starts the warm engine now (instead of with the first run), if there is one and Spark is

@@ -5,7 +5,7 @@ public struct SparkSettings: Sendable, Equatable {
     /// How a run reaches Spark.
     public enum Mode: String, Sendable, CaseIterable {
         /// In local mode, a long-lived driver dmsd keeps running takes the runs (no JVM start per
-        /// run). Jobs with Spark settings of their own beyond `spark.sql.*` still get their own
+        /// run). Jobs with Spark settings or JDBC drivers of their own still get their own
         /// application, and so does every run when the master is not local.
         case warm
         /// Every run is its own `spark-submit`.

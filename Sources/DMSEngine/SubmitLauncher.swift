@@ -15,14 +15,18 @@ public struct SubmitLauncher: Sendable {
         self.program = program
     }
 
-    /// The spark-submit arguments shared by one-shot runs and the warm engine.
-    static func submitArguments(settings: SparkSettings, sparkConf: [String: String]) -> [String] {
+    /// The spark-submit arguments shared by one-shot runs and the warm engine: the job's Spark
+    /// settings over DMS's defaults, except speculation, which stays off (database targets commit
+    /// per task: a speculative copy would write its partition twice); the job's drivers after DMS's.
+    static func submitArguments(settings: SparkSettings, sparkConf: [String: String], dependencies: JobDependencies = .init()) -> [String] {
         var arguments = ["--master", settings.master, "--name", "dms"]
-        let jars = settings.driverJars()
+        let jars = settings.driverJars() + dependencies.jars
         if !jars.isEmpty { arguments += ["--jars", jars.joined(separator: ",")] }
+        if !dependencies.packages.isEmpty { arguments += ["--packages", dependencies.packages.joined(separator: ",")] }
         arguments += ["--driver-java-options", "-Duser.timezone=UTC -XX:TieredStopAtLevel=1"]
-        var conf = ["spark.ui.enabled": "false", "spark.speculation": "false", "spark.pyspark.python": settings.python]
+        var conf = ["spark.ui.enabled": "false", "spark.pyspark.python": settings.python]
         conf.merge(sparkConf) { _, job in job }
+        conf["spark.speculation"] = "false"
         for key in conf.keys.sorted() { arguments += ["--conf", "\(key)=\(conf[key]!)"] }
         return arguments
     }
@@ -37,8 +41,9 @@ public struct SubmitLauncher: Sendable {
     }
 
     /// Starts one run of the spec at `specPath`.
-    public func start(specPath: String, sparkConf: [String: String]) throws -> any EngineRun {
-        let arguments = Self.submitArguments(settings: settings, sparkConf: sparkConf) + [program.mainScript, "run", "--spec", specPath]
+    public func start(specPath: String, sparkConf: [String: String], dependencies: JobDependencies) throws -> any EngineRun {
+        let arguments = Self.submitArguments(settings: settings, sparkConf: sparkConf, dependencies: dependencies)
+            + [program.mainScript, "run", "--spec", specPath]
         let child = try ChildProcess(
             executable: settings.sparkSubmit, arguments: arguments, environment: Self.environment(settings: settings),
             directory: settings.workDirectory)

@@ -1,6 +1,7 @@
 import DMSCatalog
 import DMSPostgres
 import DMSSecrets
+import DMSWire
 import Foundation
 import Logging
 
@@ -65,6 +66,18 @@ public final class MetadataStore: Sendable {
                 }
             }
             return count
+        }
+    }
+}
+
+extension MetadataStore {
+    /// True when `error` means the metadata database could not be reached (down, restarting,
+    /// the connection lost): worth waiting out, unlike an answer the database gave.
+    public static func isUnreachable(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresError: error.code.isConnectionLoss
+        case let error as RPCError: error.code == .unavailable
+        default: false
         }
     }
 }

@@ -56,11 +56,25 @@ import Testing
             defer { watcher.cancel() }
             let jobs = try await RPCClient.withConnection(configuration) { client in try await Self.makeJobs(client) }
 
-            // Steady state, then a replica killed outright while runs go on.
+            // Steady state, then a replica killed outright while it supervises runs (b or c,
+            // whichever has one going first; a serves the watcher).
             try await Task.sleep(for: .seconds(12))
-            b.kill()
-            try await Task.sleep(for: .seconds(8))
-            b = try await start("b")
+            let probe = try PostgresConnection(conninfo: url)
+            var victim: String?
+            for _ in 0..<100 where victim == nil {
+                let busy = Set(try probe.query("SELECT DISTINCT replica FROM migration_job_runs WHERE state = 'running'").map { try $0.string("replica") })
+                victim = [("b", b), ("c", c)].first { busy.contains(Self.replicaName($0.1)) }?.0
+                if victim == nil { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            if victim == "c" {
+                c.kill()
+                try await Task.sleep(for: .seconds(8))
+                c = try await start("c")
+            } else {
+                b.kill()
+                try await Task.sleep(for: .seconds(8))
+                b = try await start("b")
+            }
             try await Task.sleep(for: .seconds(6))
             // PostgreSQL goes away for a few seconds.
             try cluster.stop()
@@ -105,6 +119,11 @@ import Testing
             let aReplicas = Set(final.map(\.2).filter { !$0.isEmpty })
             #expect(aReplicas.count >= 3, "runs were driven by \(aReplicas.count) replicas only")
         }
+    }
+
+    /// The name a dmsd process gives itself as a replica (host:pid).
+    static func replicaName(_ daemon: DaemonProcess) -> String {
+        "\(ProcessInfo.processInfo.hostName):\(daemon.process.processIdentifier)"
     }
 
     /// A connection, a Source and a Target, and `jobs` jobs on the schedule: half retry twice and
@@ -242,16 +261,17 @@ actor SeenRuns {
     private(set) var finalStates = [String: String]()
     private var lastSequence: UInt64 = 0
 
-    func watch(_ configuration: RPCClient.Configuration) async {
+    nonisolated func watch(_ configuration: RPCClient.Configuration) async {
         while !Task.isCancelled {
             do {
+                let resumeAfter = await lastSequence
                 try await RPCClient.withConnection(configuration) { client in
                     var request = Dms_V1_WatchRunsRequest()
-                    if lastSequence > 0 { request.resumeAfter = lastSequence }
+                    if resumeAfter > 0 { request.resumeAfter = resumeAfter }
                     for try await event in try client.serverStreaming(
                         API.MigrationJobRunService.watchRuns, request, options: .init(timeout: .seconds(600)))
                     {
-                        self.see(event)
+                        await self.see(event)
                     }
                 }
             } catch {

@@ -1,6 +1,8 @@
 """Shared helpers for the engine tests: specs, running a job in-process, database access."""
 import json
 import os
+import socket
+import sys
 import uuid
 
 import psycopg
@@ -8,6 +10,9 @@ import pymysql
 
 from dmsjob import runner, spec as specmod
 from dmsjob.events import Emitter, Scrubber
+
+JOB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "Sources", "DMSEngine", "PySpark",
+                   "dms_job.py")
 
 
 def pg_conf(pg, database="src", **extra):
@@ -89,3 +94,48 @@ def write_spec(tmpdir, spec):
     with os.fdopen(fd, "w") as f:
         json.dump(spec, f)
     return path
+
+
+def spark_env(workdir):
+    """The environment of a spark-submit the tests start (temporary files in `workdir`)."""
+    env = dict(os.environ)
+    env["SPARK_LOCAL_IP"] = "127.0.0.1"
+    env["PYSPARK_PYTHON"] = sys.executable
+    env["TMPDIR"] = workdir
+    return env
+
+
+def spark_submit_cmd(*args, job=JOB, py_files=None, master="local[2]"):
+    """spark-submit of the job program as dmsd starts it (`local[N,F]` lets a task fail F-1 times)."""
+    return [os.path.join(os.path.dirname(sys.executable), "spark-submit"), "--master", master,
+            "--conf", "spark.ui.enabled=false",
+            "--driver-java-options", "-Duser.timezone=UTC -XX:TieredStopAtLevel=1",
+            "--jars", "/usr/share/java/postgresql.jar,/usr/share/java/mariadb-java-client.jar,/usr/share/java/sqlite-jdbc.jar",
+            ] + (["--py-files", py_files] if py_files else []) + [job] + list(args)
+
+
+class EngineClient:
+    """One connection to a warm engine's socket: a request, then the run's events."""
+
+    def __init__(self, path):
+        self.s = socket.socket(socket.AF_UNIX)
+        self.s.connect(path)
+        self.f = self.s.makefile("r")
+
+    def send(self, obj):
+        self.s.sendall((json.dumps(obj) + "\n").encode())
+
+    def events(self, until=None):
+        out = []
+        for line in self.f:
+            e = json.loads(line)
+            out.append(e)
+            if until and e["event"] == until:
+                return out
+            if e["event"] == "result":
+                break
+        return out
+
+    def close(self):
+        self.f.close()
+        self.s.close()

@@ -102,8 +102,8 @@ def test_pg_to_mariadb_infinity_fails_clearly(spark, pg, maria):
 
 @pytest.mark.parametrize("target", ["postgres", "mysql"])
 def test_bulk_split_retry_cannot_double(spark, pg, maria, target):
-    """A second attempt of a split whose rows are committed adds nothing (marker row in the same
-    transaction); a failed attempt leaves nothing behind."""
+    """A second attempt of a split whose rows are committed adds nothing and reports the rows the
+    first committed (ledger row in the same transaction); a failed attempt leaves nothing behind."""
     from dmsjob import bulk, sources, writers
     from dmsjob.connectors import Database
     pg_exec(pg, "src", "DROP TABLE IF EXISTS retry_src", "CREATE TABLE retry_src (id int PRIMARY KEY, v text)",
@@ -122,7 +122,7 @@ def test_bulk_split_retry_cannot_double(spark, pg, maria, target):
     assert key == "id" and len(splits) == 2
     from dmsjob.connectors import TableRef
     marker = TableRef(plan.staging.schema, plan.staging.name + "_done")
-    tdb.execute_tx([f"CREATE TABLE {tdb.qt(marker)} (split_id INT PRIMARY KEY)"])
+    bulk.create_ledger(tdb, marker)
     cols = ["id", "v"]
     if target == "postgres":
         sel, load_cols, sets = ", ".join(src.q(c) for c in cols), None, ""
@@ -134,12 +134,12 @@ def test_bulk_split_retry_cannot_double(spark, pg, maria, target):
            "columns": ", ".join(tdb.q(c) for c in cols), "load_columns": load_cols, "load_sets": sets}
     first = bulk.run_split(job, splits[0])
     again = bulk.run_split(job, splits[0])
-    assert first == 50 and again == 0
+    assert first == (50, True) and again == (50, False)
     bad = dict(job, select=job["select"].replace("retry_src", "retry_src_missing"))
     with pytest.raises(Exception):
         bulk.run_split(bad, splits[1])
-    assert bulk.run_split(job, splits[1]) == 50
+    assert bulk.run_split(job, splits[1]) == (50, True)
     assert tdb.count(plan.staging) == 100
-    assert sorted(r[0] for r in tdb.query(f"SELECT split_id FROM {tdb.qt(marker)}")) == [0, 1]
+    assert sorted(tdb.query(f"SELECT split_id, row_count FROM {tdb.qt(marker)}")) == [(0, 50), (1, 50)]
     writers.cleanup(plan)
     tdb.drop_table(marker)

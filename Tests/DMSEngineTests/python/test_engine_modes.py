@@ -1,7 +1,6 @@
 """The two ways to run: one-shot spark-submit and the warm engine on a Unix socket (with cancel)."""
 import json
 import os
-import socket
 import stat
 import subprocess
 import sys
@@ -10,26 +9,8 @@ import time
 import pytest
 
 from conftest import PYSPARK_DIR, REPO
-from helpers import make_spec, my_conf, my_exec, pg_conf, pg_exec, write_spec
-
-VENV_BIN = os.path.dirname(sys.executable)
-JOB = os.path.join(PYSPARK_DIR, "dms_job.py")
-
-
-def _env(workdir):
-    env = dict(os.environ)
-    env["SPARK_LOCAL_IP"] = "127.0.0.1"
-    env["PYSPARK_PYTHON"] = sys.executable
-    env["TMPDIR"] = workdir
-    return env
-
-
-def _submit_cmd(*args, job=JOB, py_files=None):
-    return [os.path.join(VENV_BIN, "spark-submit"), "--master", "local[2]",
-            "--conf", "spark.ui.enabled=false",
-            "--driver-java-options", "-Duser.timezone=UTC -XX:TieredStopAtLevel=1",
-            "--jars", "/usr/share/java/postgresql.jar,/usr/share/java/mariadb-java-client.jar,/usr/share/java/sqlite-jdbc.jar",
-            ] + (["--py-files", py_files] if py_files else []) + [job] + list(args)
+from helpers import EngineClient as Client, JOB, make_spec, my_conf, my_exec, pg_conf, pg_exec, write_spec
+from helpers import spark_env as _env, spark_submit_cmd as _submit_cmd
 
 
 def _shipped_layout(tmp_path):
@@ -158,31 +139,6 @@ def _driver_gone(pid, timeout=30):
     return False
 
 
-class Client:
-    def __init__(self, path):
-        self.s = socket.socket(socket.AF_UNIX)
-        self.s.connect(path)
-        self.f = self.s.makefile("r")
-
-    def send(self, obj):
-        self.s.sendall((json.dumps(obj) + "\n").encode())
-
-    def events(self, until=None):
-        out = []
-        for line in self.f:
-            e = json.loads(line)
-            out.append(e)
-            if until and e["event"] == until:
-                return out
-            if e["event"] == "result":
-                break
-        return out
-
-    def close(self):
-        self.f.close()
-        self.s.close()
-
-
 def test_serve_ready_socket_mode_and_run(engine, pg, maria, small_table, tmp_path):
     assert engine["info"]["socket"] == engine["socket"] and engine["info"]["application_id"].startswith("local-")
     assert stat.S_IMODE(os.stat(engine["socket"]).st_mode) == 0o600
@@ -292,15 +248,25 @@ def test_serve_empty_run_latency(engine, pg, maria, tmp_path):
 
 def test_serve_stops_on_sigterm_to_driver_and_when_spark_submit_dies(engine, workdir):
     """Runs last in this module: SIGTERM to driver_pid stops the engine cleanly (exit 0, socket
-    removed); a second engine whose spark-submit is killed does not leave its Python driver behind."""
+    removed); a second engine whose spark-submit is killed does not leave its Python driver behind.
+    Neither leaves the package zip it shipped (`$TMPDIR/dmsjob-<driver pid>-*`)."""
+    import glob
     import signal
+
+    def shipped(pid):
+        return glob.glob(os.path.join(workdir, f"dmsjob-{pid}-*"))
+
+    assert shipped(engine["info"]["driver_pid"])
     os.kill(engine["info"]["driver_pid"], signal.SIGTERM)
     assert engine["proc"].wait(60) == 0
     assert not os.path.exists(engine["socket"])
+    assert not shipped(engine["info"]["driver_pid"])
     sock = os.path.join(workdir, "engine2.sock")
     proc = subprocess.Popen(_submit_cmd("serve", "--socket", sock), stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True, env=_env(workdir))
     info = json.loads(proc.stdout.readline()[len("DMS-ENGINE-READY "):])
+    assert shipped(info["driver_pid"])
     proc.kill()
     proc.wait(30)
     assert _driver_gone(info["driver_pid"])
+    assert not shipped(info["driver_pid"])

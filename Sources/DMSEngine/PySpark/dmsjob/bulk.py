@@ -3,10 +3,11 @@ STDIN or MariaDB LOAD DATA LOCAL INFILE, one Spark task per key range, in Python
 never become JVM rows).
 
 Exactly once: every split's rows go into the table's staging table inside ONE target transaction
-that also inserts the split's id into a marker table `<staging>_done` (primary key). A retried or
-speculative attempt of a split whose rows are already committed hits that key and does nothing;
-an attempt that failed rolled back both. The staging table is then moved into the target by the
-same final transaction as the dataframe path (writers.finish).
+that also records the split in a ledger `<staging>_done` (split id as primary key, and the rows it
+loaded). A retried attempt of a split whose rows are already committed (its task failed after the
+commit: a lost acknowledgement, a lost executor) hits that key, loads nothing and reports the rows
+the ledger holds; an attempt that failed before its commit rolled back both. The staging table is
+then moved into the target by the same final transaction as the dataframe path (writers.finish).
 
 Splits: on a single-column integer primary key, n non-overlapping ranges covering everything:
 `key < b1`, `b1 <= key < b2`, …, `key >= b(n-1)`, plus `key IS NULL` when the key is nullable.
@@ -71,24 +72,54 @@ def pg_select_for_mysql(db, shape):
 
 
 def make_task(job, rows_acc=None):
-    """The function Spark runs per partition of split descriptions (in a Python worker)."""
+    """The function Spark runs per partition of split descriptions (in a Python worker). It yields
+    (split id, rows, loaded now): `loaded now` is False when an earlier attempt had committed it."""
 
     def task(rows):
         from dmsjob import bulk as b
         for split in rows:
             try:
-                n = b.run_split(job, split)
+                n, loaded = b.run_split(job, split)
             except Exception as e:  # the driver extracts the root cause after DMS-ROOT:
                 from dmsjob.errors import ROOT_MARK, root_cause
                 raise RuntimeError(ROOT_MARK + root_cause(e)) from None
             if rows_acc is not None:
                 rows_acc.add(n)
-            yield (split["id"], n)
+            yield (split["id"], n, loaded)
 
     return task
 
 
+def create_ledger(tdb, ref):
+    """The split ledger of a staging table: one row per committed split."""
+    tdb.drop_table(ref)
+    tdb.execute_tx([f"CREATE TABLE {tdb.qt(ref)} (split_id INT PRIMARY KEY, row_count BIGINT NOT NULL DEFAULT 0)"])
+
+
+def _claim(conn, job, split, duplicate):
+    """Records the split in the ledger inside the open transaction. False when an earlier attempt
+    committed it: the transaction is rolled back and nothing may be loaded."""
+    try:
+        conn.cursor().execute(f"INSERT INTO {job['marker']} (split_id) VALUES (%s)", (split["id"],))
+        return True
+    except duplicate:
+        conn.rollback()
+        return False
+
+
+def _committed_rows(conn, job, split):
+    cur = conn.cursor()
+    cur.execute(f"SELECT row_count FROM {job['marker']} WHERE split_id = %s", (split["id"],))
+    return int(cur.fetchone()[0])
+
+
+def _record_rows(conn, job, split, n):
+    conn.cursor().execute(f"UPDATE {job['marker']} SET row_count = %s WHERE split_id = %s", (n, split["id"]))
+
+
 def run_split(job, split):
+    """Loads one split; returns (rows, loaded now). Loaded now is False when an earlier attempt had
+    committed the split: then nothing is loaded and rows are those the ledger recorded."""
     from dmsjob.connectors import Database
     src = Database.for_conf("postgres", job["source_conf"])
     where = list(job.get("where") or []) + ([f"({split['where']})"] if split["where"] else [])
@@ -115,11 +146,8 @@ def _to_postgres(job, split, sconn, copy_out):
     with tdb.connect() as tconn:
         tconn.execute("SET DateStyle = 'ISO, YMD'")
         tconn.execute("SET TimeZone = 'UTC'")
-        try:
-            tconn.execute(f"INSERT INTO {job['marker']} VALUES (%s)", (split["id"],))
-        except psycopg.errors.UniqueViolation:
-            tconn.rollback()
-            return 0  # an earlier attempt committed this split
+        if not _claim(tconn, job, split, psycopg.errors.UniqueViolation):
+            return _committed_rows(tconn, job, split), False
         n = 0
         with sconn.cursor().copy(copy_out) as cin:
             with tconn.cursor() as tcur:
@@ -127,8 +155,9 @@ def _to_postgres(job, split, sconn, copy_out):
                     for data in cin:
                         cout.write(data)
                 n = tcur.rowcount
+        _record_rows(tconn, job, split, n)
         tconn.commit()
-        return n
+        return n, True
 
 
 def _to_mysql(job, split, sconn, copy_out):
@@ -154,11 +183,8 @@ def _to_mysql(job, split, sconn, copy_out):
     try:
         cur = tconn.cursor()
         cur.execute("START TRANSACTION")
-        try:
-            cur.execute(f"INSERT INTO {job['marker']} VALUES (%s)", (split["id"],))
-        except pymysql.err.IntegrityError:
-            tconn.rollback()
-            return 0
+        if not _claim(tconn, job, split, pymysql.err.IntegrityError):
+            return _committed_rows(tconn, job, split), False
         t = threading.Thread(target=pump, daemon=True)
         t.start()
         load = (f"LOAD DATA LOCAL INFILE %s INTO TABLE {job['staging']} CHARACTER SET utf8mb4 "
@@ -182,8 +208,9 @@ def _to_mysql(job, split, sconn, copy_out):
         warnings = cur.execute("SHOW WARNINGS") and cur.fetchall()
         if warnings:
             raise DMSError(f"MariaDB refused or changed a value while loading: {warnings[0][2]}")
+        _record_rows(tconn, job, split, n)
         tconn.commit()
-        return n
+        return n, True
     finally:
         try:
             tconn.close()
@@ -197,13 +224,12 @@ def _to_mysql(job, split, sconn, copy_out):
 
 
 def run(spark, src_db, st, tplan, splits, target_type, rows_acc=None):
-    """Moves one table through its splits; returns rows copied (sum over splits)."""
+    """Moves one table through its splits into staging; returns (rows copied, ids of the splits a
+    retried attempt found already committed)."""
     tdb = tplan.db
-    marker = tplan.staging.name + "_done"
     from .connectors import TableRef
-    mref = TableRef(tplan.staging.schema, marker)
-    tdb.drop_table(mref)
-    tdb.execute_tx([f"CREATE TABLE {tdb.qt(mref)} (split_id INT PRIMARY KEY)"])
+    mref = TableRef(tplan.staging.schema, tplan.staging.name + "_done")
+    create_ledger(tdb, mref)
     try:
         from . import sources
         cols = [c.name for c in st.shape.columns]
@@ -228,7 +254,7 @@ def run(spark, src_db, st, tplan, splits, target_type, rows_acc=None):
         sc = spark.sparkContext
         rdd = sc.parallelize(splits, len(splits))
         done = rdd.mapPartitions(make_task(job, rows_acc)).collect()
-        return sum(n for _, n in done)
+        return sum(n for _, n, _ in done), sorted(i for i, _, loaded in done if not loaded)
     finally:
         try:
             tdb.drop_table(mref)

@@ -167,8 +167,26 @@ class Database:
         return out
 
 
-class Postgres(Database):
+class _InformationSchema:
+    """Catalog queries of the databases with an information_schema (PostgreSQL, MySQL/MariaDB)."""
+    system_schemas = ()
+
+    def list_tables(self):
+        """Every base table outside the system schemas (DMS staging tables never)."""
+        excluded = ", ".join("'" + s + "'" for s in self.system_schemas)
+        rows = self.query("SELECT table_schema, table_name FROM information_schema.tables "
+                          f"WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ({excluded}) "
+                          "AND table_name NOT LIKE 'dms\\_stg\\_%%' ORDER BY 1, 2")
+        return [TableRef(s, n) for s, n in rows]
+
+    def table_exists(self, ref):
+        return bool(self.query("SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
+                               (ref.schema, ref.name)))
+
+
+class Postgres(_InformationSchema, Database):
     dialect = "postgres"
+    system_schemas = ("pg_catalog", "information_schema")
 
     def driver_class(self):
         return "org.postgresql.Driver"
@@ -207,15 +225,6 @@ class Postgres(Database):
         import psycopg
         return psycopg.connect(**self.connect_kwargs())
 
-    def list_tables(self):
-        rows = self.query("SELECT table_schema, table_name FROM information_schema.tables "
-                          "WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog','information_schema') "
-                          "AND table_name NOT LIKE 'dms\\_stg\\_%%' ORDER BY 1, 2")
-        return [TableRef(s, n) for s, n in rows]
-
-    def table_exists(self, ref):
-        return bool(self.query("SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
-                               (ref.schema, ref.name)))
 
     def shape(self, ref):
         rows = self.query(
@@ -239,9 +248,10 @@ class Postgres(Database):
         pass  # psycopg opens a transaction implicitly
 
 
-class MySQL(Database):
+class MySQL(_InformationSchema, Database):
     dialect = "mysql"
     quote_char = "`"
+    system_schemas = ("mysql", "information_schema", "performance_schema", "sys")
 
     def driver_class(self):
         return "org.mariadb.jdbc.Driver"
@@ -285,16 +295,6 @@ class MySQL(Database):
                                "sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'")
         return conn
 
-    def list_tables(self):
-        schema = self.default_schema()
-        rows = self.query("SELECT table_schema, table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
-                          "AND table_schema NOT IN ('mysql','information_schema','performance_schema','sys') "
-                          "AND table_name NOT LIKE 'dms\\_stg\\_%%' ORDER BY 1, 2")
-        return [TableRef(s, n) for s, n in rows]
-
-    def table_exists(self, ref):
-        return bool(self.query("SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = %s",
-                               (ref.schema, ref.name)))
 
     def shape(self, ref):
         rows = self.query(

@@ -71,6 +71,14 @@ def _path_choice(spec, st, tref_existing_cols):
     return "bulk", f"postgres COPY -> {'postgres COPY' if ttype == 'postgres' else 'mariadb LOAD DATA LOCAL INFILE'}"
 
 
+def speculation_refusal(conf, ttype):
+    """Why a run into `ttype` must not go with these Spark settings, or None. Database sinks commit
+    per task: a speculative copy of a task would write its partition a second time."""
+    if ttype in DB_TARGETS + ("jdbc",) and str(conf.get("spark.speculation", "false")).lower() == "true":
+        return "spark.speculation is on: database targets need it off (a speculative task writes its partition again)"
+    return None
+
+
 def run_job(spark, spec, emitter, cancel=None):
     cancel = cancel or CancelToken()
     cancel.spark = spark
@@ -90,6 +98,9 @@ def run_job(spark, spec, emitter, cancel=None):
         stype, ttype = spec["source"]["type"], spec["target"]["type"]
         sconf, tconf = spec["source"]["conf"], spec["target"]["conf"]
         opts = spec["options"]
+        refusal = speculation_refusal(sc.getConf(), ttype)
+        if refusal:
+            raise DMSError(refusal)
         src_db, tables = sources.resolve(spec, emitter)
         cancel.check()
         for st in tables:
@@ -141,13 +152,13 @@ def run_job(spark, spec, emitter, cancel=None):
                         emitter.emit("table_done", table=st.name, state="skipped", rows_read=0, rows_written=0,
                                      bytes=None, duration_ms=int((time.time() - t1) * 1000), cursor=None)
                         continue
-                    rows_read, rows_written = res
+                    rows_read, rows_written, size = res
                     if st.cursor_column:
                         newv = st.cursor_new if st.cursor_new is not None else st.cursor_value
                         if newv is not None:
                             cursors_out[st.name] = {"column": st.cursor_column, "value": newv}
                     emitter.emit("table_done", table=st.name, state="succeeded", rows_read=rows_read,
-                                 rows_written=rows_written, bytes=None,
+                                 rows_written=rows_written, bytes=size,
                                  duration_ms=int((time.time() - t1) * 1000),
                                  cursor=cursors_out.get(st.name))
                 except Cancelled:
@@ -226,16 +237,21 @@ def _file_path(tconf, st, n):
 
 
 def _progress_monitor(spark, emitter, cancel, table, rows_total, rows_fn=None):
-    """Emits `progress` every 2 s while a table's Spark jobs run (tasks done / total)."""
+    """Emits `progress` every 2 s while a table's Spark jobs run: tasks done / total of the jobs
+    started since (not those of earlier tables), and rows written: `rows_fn()` (the bulk path's
+    accumulator) or the rows Spark's finished write tasks report (the dataframe path)."""
     stop = threading.Event()
+    sc = spark.sparkContext
+    tracker = sc.statusTracker()
+    earlier = set(tracker.getJobIdsForGroup(cancel.group) or [])
 
     def loop():
-        tracker = spark.sparkContext.statusTracker()
         while not stop.wait(2.0):
             try:
                 done = total = 0
+                stages = []
                 for jid in tracker.getJobIdsForGroup(cancel.group) or []:
-                    j = tracker.getJobInfo(jid)
+                    j = tracker.getJobInfo(jid) if jid not in earlier else None
                     if j is None:
                         continue
                     for sid in j.stageIds:
@@ -243,7 +259,9 @@ def _progress_monitor(spark, emitter, cancel, table, rows_total, rows_fn=None):
                         if s is not None:
                             done += s.numCompletedTasks
                             total += s.numTasks
-                emitter.emit("progress", table=table, rows_written=rows_fn() if rows_fn else None,
+                            stages.append(sid)
+                rows = rows_fn() if rows_fn else _records_written(sc, stages)
+                emitter.emit("progress", table=table, rows_written=rows,
                              rows_total=rows_total, tasks_done=done, tasks_total=total)
             except Exception:
                 pass
@@ -253,8 +271,39 @@ def _progress_monitor(spark, emitter, cancel, table, rows_total, rows_fn=None):
     return stop
 
 
+def _records_written(sc, stage_ids):
+    """The rows Spark's write tasks of these stages reported when they finished (their output
+    metrics; failed attempts report none), or None when Spark's status store cannot tell."""
+    try:
+        store = sc._jsc.sc().statusStore()
+        return sum(int(store.lastStageAttempt(sid).outputRecords()) for sid in stage_ids)
+    except Exception:  # noqa: BLE001 - a stage not yet known, or a Spark without this store
+        return None
+
+
+def _file_bytes(spark, path):
+    """Sum of the sizes of the data files under `path` (any Hadoop file system; names starting
+    with `.` or `_`, i.e. checksums and commit markers, are not data), or None when unreadable."""
+    try:
+        jvm = spark.sparkContext._jvm
+        hpath = jvm.org.apache.hadoop.fs.Path(path)
+        fs = hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+        if not fs.exists(hpath):
+            return 0
+        total = 0
+        files = fs.listFiles(hpath, True)
+        while files.hasNext():
+            f = files.next()
+            name = f.getPath().getName()
+            if not name.startswith((".", "_")):
+                total += f.getLen()
+        return total
+    except Exception:  # noqa: BLE001 - a size is information, never a reason to fail a table
+        return None
+
+
 def _move_table(spark, spec, emitter, cancel, src_db, tdb, p):
-    """Returns (rows_read, rows_written), or None when skipped."""
+    """Returns (rows_read, rows_written, bytes), or None when skipped."""
     st = p["st"]
     stype, ttype = spec["source"]["type"], spec["target"]["type"]
     sconf, tconf, opts = spec["source"]["conf"], spec["target"]["conf"], spec["options"]
@@ -273,11 +322,15 @@ def _move_table(spark, spec, emitter, cancel, src_db, tdb, p):
         if df is None:
             df, _ = readers.read_database(spark, src_db, st, sconf, opts["parallelism"])
         stop = _progress_monitor(spark, emitter, cancel, st.name, source_rows)
+        size = None
         try:
             if ttype == "jdbc":
                 writers.write_jdbc(df, tdb, p["tref"], tconf.get("batch_size", 10000), tconf.get("mode", "append"))
             else:
+                before = _file_bytes(spark, p["target"]) if tconf.get("mode") == "append" else 0
                 writers.write_files(df, tconf, p["target"])
+                after = _file_bytes(spark, p["target"])
+                size = after - before if None not in (before, after) else None
         finally:
             stop.set()
         if source_rows is None and opts["validation"] != "none":
@@ -289,7 +342,7 @@ def _move_table(spark, spec, emitter, cancel, src_db, tdb, p):
                 back = back.option("header", (tconf.get("options") or {}).get("header", "true"))
             written = back.load(p["target"]).count()
             validation.check_counts(emitter, st.name, source_rows, written)
-        return source_rows, written
+        return source_rows, written, size
     # --- database targets: staging table, count check, one-transaction swap
     shape = None
     if st.shape is not None:
@@ -312,14 +365,26 @@ def _move_table(spark, spec, emitter, cancel, src_db, tdb, p):
                              (lambda: rows_acc.value) if rows_acc is not None else None)
     try:
         if p["path"] == "bulk":
-            bulk.run(spark, src_db, st, tplan, p["splits"], ttype, rows_acc)
+            _, again = bulk.run(spark, src_db, st, tplan, p["splits"], ttype, rows_acc)
+            if again:
+                emitter.log("info", f"{st.name}: split(s) {', '.join(map(str, again))} had been committed by an "
+                                    "earlier attempt of their task; the retry loaded nothing again")
         else:
             if df is None:
                 df, _ = readers.read_database(spark, src_db, st, sconf, opts["parallelism"])
-            writers.write_jdbc(df, tdb, tplan.staging, tconf.get("batch_size", 10000))
+            landing = writers.create_landing(tplan)
+            writers.write_jdbc(df, tdb, landing or tplan.staging, tconf.get("batch_size", 10000),
+                               tag_partitions=landing is not None)
+            stop.set()
+            if landing is not None:
+                again = writers.land(tplan)
+                if again:
+                    emitter.log("info", f"{st.name}: partition(s) {', '.join(map(str, again))} had been committed by "
+                                        "more than one attempt of their task; one attempt of each was kept")
         stop.set()
         cancel.check()
         staged = tdb.count(tplan.staging)
+        size = writers.stored_bytes(tdb, tplan.staging)
         emitter.emit("progress", table=st.name, rows_written=staged, rows_total=source_rows)
         if source_rows is None and df is not None and opts["validation"] != "none":
             source_rows = df.count()
@@ -330,7 +395,7 @@ def _move_table(spark, spec, emitter, cancel, src_db, tdb, p):
             _checksum(spark, emitter, src_db, tdb, st, tplan, df)
         cancel.check()
         writers.finish(tplan)
-        return (source_rows if source_rows is not None else staged), staged
+        return (source_rows if source_rows is not None else staged), staged, size
     finally:
         stop.set()
         writers.cleanup(tplan)

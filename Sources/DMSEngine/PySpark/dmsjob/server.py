@@ -8,7 +8,7 @@ import threading
 from .events import Emitter, Scrubber
 from .errors import SpecError, root_cause
 from . import runner, spec as specmod
-from .session import apply_sql_conf
+from .session import apply_sql_conf, remove_shipped_packages
 
 MAX_LINE = 1 << 16
 
@@ -129,8 +129,11 @@ class Engine:
         threading.Thread(target=self.server.shutdown, daemon=True).start()
 
     def close(self):
+        """Stops serving: the socket file goes, and so does the package zip the session shipped
+        (the driver may end with a hard exit next, which runs no exit handlers)."""
         self.server.server_close()
         try:
             os.unlink(self.path)
         except OSError:
             pass
+        remove_shipped_packages()

@@ -64,20 +64,53 @@ def apply_sql_conf(spark):
         spark.conf.set(k, v)
 
 
+# Directories of the package zips this process shipped; removed when its session ends.
+_SHIPPED = []
+
+
 def ship_package(spark):
-    """Python workers need the dmsjob package: ship it unless it already comes from --py-files."""
+    """Python workers need the dmsjob package: ship it unless it already comes from --py-files.
+
+    The zip lives in `$TMPDIR/dmsjob-<pid>-*` until `remove_shipped_packages()` (the warm engine's
+    end, or this process's normal exit); zips of DMS drivers that died without that (SIGKILL, a
+    hard exit) are removed by the next driver that ships one."""
     import tempfile
     import zipfile
     pkg_dir = os.path.dirname(os.path.abspath(__file__))
     if not os.path.isdir(pkg_dir):
         return  # imported from a zip: spark-submit --py-files already ships it
-    import atexit
-    import shutil
-    tmp = tempfile.mkdtemp(prefix="dmsjob-")
-    atexit.register(shutil.rmtree, tmp, True)
+    _remove_orphaned_packages()
+    if not _SHIPPED:
+        import atexit
+        atexit.register(remove_shipped_packages)
+    tmp = tempfile.mkdtemp(prefix=f"dmsjob-{os.getpid()}-")
+    _SHIPPED.append(tmp)
     zpath = os.path.join(tmp, "dmsjob.zip")
     with zipfile.ZipFile(zpath, "w") as z:
         for f in sorted(os.listdir(pkg_dir)):
             if f.endswith(".py"):
                 z.write(os.path.join(pkg_dir, f), "dmsjob/" + f)
     spark.sparkContext.addPyFile(zpath)
+
+
+def remove_shipped_packages():
+    """Removes the zips this process shipped: call it once its Spark session is over."""
+    import shutil
+    while _SHIPPED:
+        shutil.rmtree(_SHIPPED.pop(), ignore_errors=True)
+
+
+def _remove_orphaned_packages():
+    """Removes `dmsjob-<pid>-*` directories of this user whose process is gone."""
+    import shutil
+    import tempfile
+    for d in glob.glob(os.path.join(tempfile.gettempdir(), "dmsjob-*-*")):
+        try:
+            pid = int(os.path.basename(d).split("-")[1])
+            if pid == os.getpid() or os.stat(d).st_uid != os.getuid():
+                continue
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(d, ignore_errors=True)
+        except (ValueError, OSError):
+            continue

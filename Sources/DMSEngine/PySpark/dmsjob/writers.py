@@ -10,11 +10,22 @@ MariaDB's atomic multi-table RENAME) moves them into the target:
   * upsert         : INSERT…SELECT … ON CONFLICT (keys) DO UPDATE / ON DUPLICATE KEY UPDATE.
 A failure anywhere before that transaction commits leaves the target untouched; the staging
 table is always dropped.
+
+The dataframe path (PostgreSQL, MariaDB) first writes into a keyless landing table
+`<staging>_load` that tags every row with its Spark partition and its writer's transaction
+(PostgreSQL `txid_current()`) or connection (MariaDB `CONNECTION_ID()`): Spark writes a partition
+in one transaction on one connection, so a partition committed twice (its task failed after the
+commit and was retried) shows two tags, and `land` keeps exactly one of them.
 Generic JDBC targets are written by Spark directly (append, or overwrite with truncate): not atomic.
 """
 from .connectors import TableRef
 from .errors import DMSError
 from . import typemap
+
+
+# The landing table's tags, and the expression each dialect fills the attempt tag with.
+PARTITION_TAG, ATTEMPT_TAG = "__dms_partition", "__dms_attempt"
+_ATTEMPT_DEFAULT = {"postgres": "txid_current()", "mysql": "(CONNECTION_ID())"}
 
 
 class TargetPlan:
@@ -23,6 +34,7 @@ class TargetPlan:
         self.shape, self.staging, self.key_columns = shape, staging, key_columns
         self.columns = shape.names() if shape else None
         self.old = TableRef(ref.schema, staging.name + "_old") if staging else None
+        self.landing = None
 
 
 def create_table_sql(db, ref, shape, pk_name=None):
@@ -125,14 +137,75 @@ def finish(plan):
 
 
 def cleanup(plan):
-    for t in (plan.staging, plan.old):
+    for t in (plan.staging, plan.old, plan.landing):
+        if t is None:
+            continue
         try:
             plan.db.drop_table(t)
         except Exception:
             pass
 
 
-def write_jdbc(df, db, ref, batch_size, mode="append", partitions=None):
+def create_landing(plan):
+    """Creates the dataframe path's landing table (the staging table's written columns, no key,
+    plus the partition and attempt tags); returns it, or None where the dialect has no attempt tag
+    (SQLite: Spark writes into staging directly, and a partition committed twice fails the count
+    validation or the key instead of being removed)."""
+    db = plan.db
+    if db.dialect not in _ATTEMPT_DEFAULT:
+        return None
+    landing = TableRef(plan.staging.schema, plan.staging.name + "_load")
+    plan.landing = landing
+    db.drop_table(landing)
+    cols = ", ".join(db.q(c) for c in plan.columns)
+    if db.dialect == "postgres":
+        create = f"CREATE UNLOGGED TABLE {db.qt(landing)} AS SELECT {cols} FROM {db.qt(plan.staging)} WITH NO DATA"
+        tags = f"ADD COLUMN {db.q(PARTITION_TAG)} int, ADD COLUMN {db.q(ATTEMPT_TAG)} bigint DEFAULT {_ATTEMPT_DEFAULT['postgres']}"
+    else:
+        create = f"CREATE TABLE {db.qt(landing)} ENGINE=InnoDB AS SELECT {cols} FROM {db.qt(plan.staging)} WHERE 1 = 0"
+        tags = f"ADD COLUMN {db.q(PARTITION_TAG)} INT, ADD COLUMN {db.q(ATTEMPT_TAG)} BIGINT DEFAULT {_ATTEMPT_DEFAULT['mysql']}"
+    db.execute_tx([create])
+    db.execute_tx([f"ALTER TABLE {db.qt(landing)} {tags}"])
+    return landing
+
+
+def land(plan):
+    """Moves the landing table's rows into staging, one attempt per Spark partition; drops the
+    landing table. Returns the partitions that more than one attempt had committed."""
+    db, landing = plan.db, plan.landing
+    p, a = db.q(PARTITION_TAG), db.q(ATTEMPT_TAG)
+    retried = sorted(r[0] for r in db.query(
+        f"SELECT {p} FROM {db.qt(landing)} GROUP BY {p} HAVING COUNT(DISTINCT {a}) > 1"))
+    cols = ", ".join(db.q(c) for c in plan.columns)
+    move = f"INSERT INTO {db.qt(plan.staging)} ({cols}) SELECT {cols} FROM {db.qt(landing)}"
+    if retried:
+        move += f" WHERE ({p}, {a}) IN (SELECT {p}, MIN({a}) FROM {db.qt(landing)} GROUP BY {p})"
+    db.execute_tx([move])
+    db.drop_table(landing)
+    plan.landing = None
+    return retried
+
+
+def stored_bytes(db, ref):
+    """The bytes a table takes in its database (rows, TOAST and indexes), or None where unknown."""
+    try:
+        if db.dialect == "postgres":
+            return int(db.query("SELECT pg_total_relation_size(%s::regclass)", (db.qt(ref),))[0][0])
+        if db.dialect == "mysql":
+            db.query(f"ANALYZE TABLE {db.qt(ref)}")  # InnoDB's sizes are statistics: refresh them
+            size = db.query("SELECT data_length + index_length FROM information_schema.tables "
+                            "WHERE table_schema = %s AND table_name = %s", (ref.schema, ref.name))
+            return int(size[0][0]) if size and size[0][0] is not None else None
+        if db.dialect == "sqlite":
+            size = db.query("SELECT SUM(pgsize) FROM dbstat WHERE name = ?", (ref.name,))
+            return int(size[0][0]) if size and size[0][0] is not None else None
+    except Exception:  # noqa: BLE001 - a size is information, never a reason to fail a table
+        return None
+    return None
+
+
+def write_jdbc(df, db, ref, batch_size, mode="append", tag_partitions=False):
+    """Spark's JDBC write of `df` into `ref`; `tag_partitions` adds the partition tag of a landing table."""
     w = df
     if db.dialect == "sqlite":
         # SQLite stores dates as ISO text (what its date functions read), to the microsecond
@@ -148,6 +221,9 @@ def write_jdbc(df, db, ref, batch_size, mode="append", partitions=None):
                 w = w.withColumn(f.name, col.cast("string"))
         w = w.coalesce(1)  # one writer: SQLite locks the whole file
     w = _refuse_unstorable_floats(w, db.dialect)
+    if tag_partitions:  # last: the partition is the writing task's
+        from pyspark.sql import functions as F
+        w = w.withColumn(PARTITION_TAG, F.spark_partition_id())
     writer = w.write.format("jdbc").option("url", db.jdbc_url()).option("dbtable", db.qt(ref))
     for k, v in db.jdbc_props(for_write=True).items():
         writer = writer.option(k, v)
