@@ -169,11 +169,11 @@ import Testing
                 #expect(failed.error.hasPrefix("boom (attempt \(attempt) of 3: retrying as run \(retry.id) in "), "\(failed.error)")
                 // Not claimable before its backoff: between half and all of 10 s × 2^(attempt-1).
                 let wait = try await test.pool.withConnection { db in
-                    try db.query("SELECT extract(epoch FROM not_before - now())::float8 AS s FROM migration_job_runs WHERE id = $1::uuid", retry.id)
+                    try db.query("SELECT extract(epoch FROM not_before - create_time)::float8 AS s FROM migration_job_runs WHERE id = $1::uuid", retry.id)
                         .first!.double("s")
                 }
                 let ceiling = 10 * pow(2, Double(attempt - 1))
-                #expect(wait > ceiling / 2 - 1 && wait <= ceiling, "\(wait)")
+                #expect(wait >= ceiling / 2 - 0.001 && wait <= ceiling + 0.001, "\(wait)")
                 try await runs.queueFresh()
                 #expect(try await runs.claimQueued(replica: "a", limits: RunLimits(), lease: .seconds(30), max: 1).isEmpty)
                 run = retry
@@ -193,9 +193,9 @@ import Testing
         let runs = test.store.runs
         let run = try await runs.createManual(job: jobs[0])
         try await runs.queueFresh()
-        let claim = try #require(try await runs.claimQueued(replica: "replica-a", limits: RunLimits(), lease: .seconds(1), max: 1).first)
+        let claim = try #require(try await runs.claimQueued(replica: "replica-a", limits: RunLimits(), lease: .seconds(3), max: 1).first)
         #expect(try await runs.rescueExpiredLeases(by: "replica-b").isEmpty)
-        try await Task.sleep(for: .milliseconds(1300))
+        try await Task.sleep(for: .milliseconds(3300))
         let rescued = try await runs.rescueExpiredLeases(by: "replica-b")
         #expect(rescued.map(\.run.id) == [run.id] && rescued.first?.lostBy == "replica-a")
         let failed = try await runs.get(id: run.id, scope: .everything)
