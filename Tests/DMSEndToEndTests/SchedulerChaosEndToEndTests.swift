@@ -81,8 +81,13 @@ import Testing
             try await Task.sleep(for: .seconds(3))
             try cluster.start()
             try await Task.sleep(for: .seconds(8))
-            // One replica stopped gracefully three times in a row.
-            for _ in 0..<3 {
+            // One replica stopped gracefully (SIGTERM) three times in a row.
+            for round in 0..<3 {
+                // The first time, a second SIGTERM arrives while it drains.
+                if round == 0 {
+                    kill(c.process.processIdentifier, SIGTERM)
+                    try await Task.sleep(for: .milliseconds(150))
+                }
                 #expect(await c.stop() == 0, "dmsd c did not stop cleanly:\n\(c.log.suffix(3000))")
                 c = try await start("c")
                 try await Task.sleep(for: .seconds(3))
