@@ -62,7 +62,13 @@ public struct Daemon: Sendable {
                 lease: .milliseconds(Int64(configuration.runLeaseSeconds * 1000)),
                 misfireGrace: .milliseconds(Int64(configuration.misfireGraceSeconds * 1000))),
             logger: logger)
-        let signals = RunSignals(feed: RunEventFeed(runs: store.runs), wakeDispatcher: { dispatcher.wake() })
+        // Watchers hear of changes committed on any replica through LISTEN/NOTIFY; the feed's
+        // poll is only the safety net for a notification lost with a connection.
+        let feed = RunEventFeed(runs: store.runs, interval: .seconds(2))
+        let listener = RunEventListener(conninfo: store.pool.configuration.conninfo, logger: logger)
+        listener.start { Task { await feed.notified() } }
+        defer { listener.stop() }
+        let signals = RunSignals(feed: feed, wakeDispatcher: { dispatcher.wake() })
         // The warm engine starts now, in the background, so that the first run does not pay for it.
         let prepare = Task { await engine.prepare() }
         defer { prepare.cancel() }

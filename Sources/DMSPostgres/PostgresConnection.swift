@@ -60,6 +60,36 @@ public final class PostgresConnection {
         try query(sql, parameters)
     }
 
+    /// Waits up to `timeout` for notifications on the channels this connection `LISTEN`s to and
+    /// returns their channel names, in arrival order (empty when none came). Throws when the
+    /// connection is lost, so a listener knows to reconnect.
+    public func waitForNotifications(timeout: Duration) throws -> [String] {
+        var channels = try consumeNotifications()
+        guard channels.isEmpty else { return channels }
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { throw PostgresError(code: .connectionFailure, message: "the connection has no socket") }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(clamping: timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        if poll(&descriptor, 1, milliseconds) < 0, errno != EINTR {
+            throw PostgresError(code: .connectionFailure, message: "poll: \(String(cString: strerror(errno)))")
+        }
+        channels = try consumeNotifications()
+        return channels
+    }
+
+    /// Reads what the server sent and takes the notifications out of it.
+    private func consumeNotifications() throws -> [String] {
+        guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else {
+            throw PostgresError(code: .connectionFailure, message: Self.trimmed(PQerrorMessage(handle)))
+        }
+        var channels = [String]()
+        while let notification = PQnotifies(handle) {
+            channels.append(String(cString: notification.pointee.relname))
+            PQfreemem(notification)
+        }
+        return channels
+    }
+
     /// Runs SQL text with no parameters, which may hold several statements (migrations, `BEGIN`).
     public func execute(script sql: String) throws {
         _ = try consume(PQexec(handle, sql))

@@ -1,9 +1,10 @@
 import DMSStore
 import Foundation
 
-/// Tells watchers when new run events exist, from any replica: one poll of the newest event
-/// sequence per dmsd (not per watcher), every `interval` while anyone waits, and at once when this
-/// replica wrote one (``poke()``).
+/// Tells watchers when new run events exist, from any replica: at once when this replica wrote
+/// one (``poke()``) or another one announced one (``notified()``, from a ``RunEventListener``),
+/// and by one poll of the newest event sequence per dmsd (not per watcher) every `interval` while
+/// anyone waits, in case a notification was lost.
 public actor RunEventFeed {
     private let runs: RunRepository
     private let interval: Duration
@@ -38,6 +39,12 @@ public actor RunEventFeed {
         for id in Array(waiters.keys) { resume(id) }
     }
 
+    /// Another replica (or this one) committed run events: look for them now.
+    public func notified() async {
+        guard !waiters.isEmpty else { return }
+        await refresh()
+    }
+
     private func resume(_ id: UUID) {
         waiters.removeValue(forKey: id)?.continuation.resume()
     }
@@ -49,12 +56,17 @@ public actor RunEventFeed {
         }
     }
 
-    /// One poll; false when nobody waits any more (the poller then stops).
-    private func pollOnce() async -> Bool {
+    /// Reads the newest sequence and wakes the waiters it is news for.
+    private func refresh() async {
         if let bounds = try? await runs.eventBounds(), bounds.latest > latest {
             latest = bounds.latest
             for (id, waiter) in waiters where waiter.after < latest { resume(id) }
         }
+    }
+
+    /// One poll; false when nobody waits any more (the poller then stops).
+    private func pollOnce() async -> Bool {
+        await refresh()
         guard !waiters.isEmpty else {
             poller = nil
             return false
