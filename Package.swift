@@ -136,12 +136,14 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // The few GNU extensions of glibc that Glibc's Swift module leaves out, for DMSEngine.
+        .target(name: "CDMSSystem"),
         // The Spark engine: job specs, spark-submit and the warm engine, run supervision, the
         // dispatcher; and the PySpark job program it ships (embedded, written out at start).
         .target(
             name: "DMSEngine",
             dependencies: [
-                "DMSStore", "DMSCatalog", "DMSProto",
+                "CDMSSystem", "DMSStore", "DMSCatalog", "DMSProto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,4 +1,6 @@
+import CDMSSystem
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -7,6 +9,13 @@ import Glibc
 /// A supervised child program: spawned with `posix_spawn` in a process group of its own (so that
 /// stopping it stops everything it started, e.g. spark-submit's JVM and its Python workers), its
 /// stdout and stderr read line by line, its exit awaited without blocking the cooperative pool.
+///
+/// The child's stdin is its **lifeline**: a pipe on which nothing is ever written, whose write end
+/// only this process holds (close-on-exec, and a child gets no descriptor but 0, 1 and 2, so no
+/// other child inherits it). It is closed when the child has been reaped, and by the kernel when
+/// this process dies, even by SIGKILL: a child that watches its stdin (the job program does when
+/// `DMS_LIFELINE=stdin`, PySpark/README.md "Lifeline") then reads end-of-file and ends itself, so
+/// nothing dmsd started outlives it unseen.
 public final class ChildProcess: Sendable {
     /// One line of the child's output.
     public struct Line: Sendable, Equatable {
@@ -20,22 +29,25 @@ public final class ChildProcess: Sendable {
     /// Its output, line by line, stdout and stderr interleaved as read; finishes when both close.
     public let lines: AsyncStream<Line>
     private let exit: Task<Int32, Never>
+    private let lifeline: Lifeline
 
     /// Starts `executable` with `arguments` (never a secret: argv is visible to every user of the
-    /// machine), `environment` and working directory `directory`; stdin is /dev/null.
+    /// machine), `environment` and working directory `directory`; stdin is the lifeline.
     public init(executable: String, arguments: [String], environment: [String: String], directory: String? = nil) throws {
-        var outPipe: [Int32] = [0, 0]
-        var errPipe: [Int32] = [0, 0]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-            throw EngineError("cannot create pipes: \(String(cString: strerror(errno)))")
-        }
-        for descriptor in outPipe + errPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        // Close-on-exec from the start (pipe2): a child spawned meanwhile by another thread must not
+        // inherit these ends, above all not the lifeline's write end, which would keep it open.
+        let pipes = try Self.makePipes(3)
+        let (outPipe, errPipe, lifelinePipe) = (pipes[0], pipes[1], pipes[2])
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        // dup2 onto 0 clears close-on-exec for the child's copy only; the shell wrapper below
+        // `exec`s the program, which keeps it.
+        posix_spawn_file_actions_adddup2(&actions, lifelinePipe.read, 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe.write, 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe.write, 2)
+        // Nothing else of dmsd's (sockets, other children's pipes), close-on-exec or not.
+        dms_spawn_file_actions_addclosefrom(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -61,18 +73,22 @@ public final class ChildProcess: Sendable {
         var spawnedPID: pid_t = 0
         let spawned = posix_spawn(&spawnedPID, program, &actions, &attributes, argv + [nil], environ + [nil])
         let pid = spawnedPID
-        close(outPipe[1])
-        close(errPipe[1])
+        close(outPipe.write)
+        close(errPipe.write)
+        close(lifelinePipe.read)
+        let lifeline = Lifeline(lifelinePipe.write)
         guard spawned == 0 else {
-            close(outPipe[0])
-            close(errPipe[0])
+            close(outPipe.read)
+            close(errPipe.read)
+            lifeline.close()
             throw EngineError("cannot run \(executable): \(String(cString: strerror(spawned)))")
         }
         self.pid = pid
+        self.lifeline = lifeline
         let (lines, continuation) = AsyncStream.makeStream(of: Line.self)
         self.lines = lines
         let readers = ReaderCount(continuation)
-        for (descriptor, stream) in [(outPipe[0], Line.Stream.stdout), (errPipe[0], .stderr)] {
+        for (descriptor, stream) in [(outPipe.read, Line.Stream.stdout), (errPipe.read, .stderr)] {
             Thread.detachNewThread {
                 Self.readLines(descriptor, stream: stream, into: continuation)
                 close(descriptor)
@@ -84,6 +100,8 @@ public final class ChildProcess: Sendable {
                 Thread.detachNewThread {
                     var status: Int32 = 0
                     while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+                    // What the child started and left behind sees end-of-file now.
+                    lifeline.close()
                     let exited = status & 0x7F == 0
                     done.resume(returning: exited ? (status >> 8) & 0xFF : 128 + (status & 0x7F))
                 }
@@ -93,6 +111,11 @@ public final class ChildProcess: Sendable {
 
     /// The exit status (128 + signal number when a signal ended it).
     public func status() async -> Int32 { await exit.value }
+
+    /// Closes the write end of the child's lifeline now, as this process's death would.
+    func closeLifeline() {
+        lifeline.close()
+    }
 
     /// Sends `signal` to the child's whole process group.
     public func signalGroup(_ signal: Int32) {
@@ -110,6 +133,21 @@ public final class ChildProcess: Sendable {
         _ = await status()
         killer.cancel()
         signalGroup(SIGKILL)
+    }
+
+    /// `count` pipes whose ends are all close-on-exec; none on failure.
+    private static func makePipes(_ count: Int) throws -> [(read: Int32, write: Int32)] {
+        var pipes = [(read: Int32, write: Int32)]()
+        for _ in 0..<count {
+            var ends: [Int32] = [0, 0]
+            guard dms_pipe_cloexec(&ends) == 0 else {
+                let reason = String(cString: strerror(errno))
+                for made in pipes { close(made.read); close(made.write) }
+                throw EngineError("cannot create pipes: \(reason)")
+            }
+            pipes.append((ends[0], ends[1]))
+        }
+        return pipes
     }
 
     private static func readLines(_ descriptor: Int32, stream: Line.Stream, into continuation: AsyncStream<Line>.Continuation) {
@@ -134,6 +172,21 @@ public final class ChildProcess: Sendable {
             pending.removeSubrange(..<start)
         }
         if !pending.isEmpty { deliver(pending[...]) }
+    }
+}
+
+/// The write end of a child's lifeline, closed once.
+private final class Lifeline: Sendable {
+    private let descriptor: Mutex<Int32>
+
+    init(_ descriptor: Int32) { self.descriptor = Mutex(descriptor) }
+
+    func close() {
+        descriptor.withLock { descriptor in
+            guard descriptor >= 0 else { return }
+            _ = Glibc.close(descriptor)
+            descriptor = -1
+        }
     }
 }
 

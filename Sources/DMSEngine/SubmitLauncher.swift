@@ -37,6 +37,8 @@ public struct SubmitLauncher: Sendable {
         environment["SPARK_LOCAL_IP"] = environment["SPARK_LOCAL_IP"] ?? "127.0.0.1"
         environment["PYSPARK_PYTHON"] = settings.python
         environment["PYSPARK_DRIVER_PYTHON"] = settings.python
+        // The job program ends itself when dmsd's end of its stdin closes (ChildProcess).
+        environment["DMS_LIFELINE"] = "stdin"
         return environment
     }
 

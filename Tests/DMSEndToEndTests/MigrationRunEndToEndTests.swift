@@ -86,12 +86,10 @@ struct WarmEngineRunEndToEndTests {
             }
 
             // A slow read, cancelled while it runs.
-            let slowQuery = "SELECT g AS id FROM generate_series(1, 3) g CROSS JOIN pg_sleep(120)"
             let slow = try await RunTestDaemon.makeJob(
-                client, name: "slow", source: source, target: target, sourceConf: ["query": slowQuery], targetConf: ["table": "public.slow"])
-            var runRequest = Dms_V1_RunJobRequest()
-            runRequest.id = slow.id
-            let started = try await client.unary(API.MigrationJobService.runJob, runRequest)
+                client, name: "slow", source: source, target: target, sourceConf: ["query": RunTestDaemon.slowQuery],
+                targetConf: ["table": "public.slow"])
+            let started = try await RunTestDaemon.start(client, job: slow)
             try await RunTestDaemon.waitUntilCopying(client, runID: started.id)
             let marked = try await client.unary(API.MigrationJobRunService.cancelRun, .with { $0.id = started.id })
             #expect(marked.cancelRequested)
@@ -173,11 +171,19 @@ enum RunTestDaemon {
                 """)
     }
 
-    /// Starts a run of `job` and watches it to its end.
-    static func runToEnd(_ client: RPCClient, job: Dms_V1_MigrationJob) async throws -> Dms_V1_MigrationJobRun {
+    /// A source query that keeps PostgreSQL busy for two minutes: its run copies until stopped.
+    static let slowQuery = "SELECT g AS id FROM generate_series(1, 3) g CROSS JOIN pg_sleep(120)"
+
+    /// Starts a run of `job`.
+    static func start(_ client: RPCClient, job: Dms_V1_MigrationJob) async throws -> Dms_V1_MigrationJobRun {
         var request = Dms_V1_RunJobRequest()
         request.id = job.id
-        let run = try await client.unary(API.MigrationJobService.runJob, request)
+        return try await client.unary(API.MigrationJobService.runJob, request)
+    }
+
+    /// Starts a run of `job` and watches it to its end.
+    static func runToEnd(_ client: RPCClient, job: Dms_V1_MigrationJob) async throws -> Dms_V1_MigrationJobRun {
+        let run = try await start(client, job: job)
         return try await watchUntilFinal(client, runID: run.id).1
     }
 

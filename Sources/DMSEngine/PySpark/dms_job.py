@@ -12,11 +12,11 @@ import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from dmsjob import runner, spec as specmod  # noqa: E402
+from dmsjob import lifeline, runner, spec as specmod  # noqa: E402
 from dmsjob.errors import SpecError, root_cause  # noqa: E402
 from dmsjob.events import Emitter, Scrubber  # noqa: E402
 
-EXIT_OK, EXIT_FAILED, EXIT_SPEC, EXIT_CANCELLED, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_SPEC, EXIT_CANCELLED, EXIT_INTERNAL = 0, 1, 2, 3, 4  # 5: lifeline.EXIT_ORPHANED
 
 
 def _stdout_line(line):
@@ -40,7 +40,7 @@ def cmd_run(args):
         emitter.emit("result", state="failed", error=str(e), cursors={}, duration_ms=0)
         return EXIT_SPEC
     emitter.scrub.add(secrets)
-    token = runner.CancelToken()
+    token = runner.CancelToken(runner.run_label(spec))
 
     def on_signal(signum, frame):
         # py4j calls must not re-enter the main thread's connection: cancel from another thread
@@ -48,21 +48,9 @@ def cmd_run(args):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    parent = os.getppid()
-
-    def watchdog():
-        # spark-submit's JVM died under us: cancel what can be cancelled, then leave
-        import time
-        while True:
-            time.sleep(1.0)
-            if os.getppid() != parent:
-                threading.Thread(target=token.cancel, daemon=True).start()
-                time.sleep(10.0)
-                os._exit(EXIT_CANCELLED)
-
-    threading.Thread(target=watchdog, daemon=True).start()
+    lifeline.watch(token.cancel)  # dmsd or spark-submit's JVM gone: cancel, then leave
     try:
-        spark = _session(f"dms-run-{spec['run']['id']}")
+        spark = _session(runner.run_label(spec))
     except Exception as e:  # noqa
         emitter.emit("result", state="failed", error="cannot start Spark: " + root_cause(e), cursors={}, duration_ms=0)
         return EXIT_INTERNAL
@@ -76,6 +64,18 @@ def cmd_run(args):
 
 def cmd_serve(args):
     from dmsjob.server import Engine
+    engine = None
+
+    def abandon():
+        # dmsd or spark-submit's JVM gone: cancel every run, leave no socket behind
+        if engine is not None:
+            engine.cancel_all()
+        try:
+            os.unlink(args.socket)
+        except OSError:
+            pass
+
+    lifeline.watch(abandon)
     spark = _session("dms-engine")
     engine = Engine(spark, args.socket)
 
@@ -84,26 +84,12 @@ def cmd_serve(args):
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    parent = os.getppid()
-    orphaned = threading.Event()
-
-    def watchdog():
-        # spark-submit's JVM is our parent: when it dies (SIGTERM/SIGKILL to spark-submit), stop too
-        while not orphaned.wait(1.0):
-            if os.getppid() != parent:
-                orphaned.set()
-                engine.shutdown()
-
-    threading.Thread(target=watchdog, daemon=True).start()
     print("DMS-ENGINE-READY " + json.dumps({"socket": args.socket, "application_id": spark.sparkContext.applicationId,
                                             "driver_pid": os.getpid()}), flush=True)
     try:
         engine.serve_forever()
     finally:
         engine.close()
-        if orphaned.is_set():
-            os._exit(EXIT_OK)  # the JVM is gone: spark.stop() would hang
-        orphaned.set()
         try:
             spark.stop()
         except Exception:
@@ -119,9 +105,9 @@ def main(argv=None):
     s = sub.add_parser("serve", help="serve runs on a Unix socket")
     s.add_argument("--socket", required=True)
     args = p.parse_args(argv)
-    if args.cmd == "run":
-        return cmd_run(args)
-    return cmd_serve(args)
+    code = cmd_run(args) if args.cmd == "run" else cmd_serve(args)
+    # a cancelled run may end by itself within the lifeline's grace: say why it ended all the same
+    return lifeline.EXIT_ORPHANED if lifeline.lost() else code
 
 
 if __name__ == "__main__":

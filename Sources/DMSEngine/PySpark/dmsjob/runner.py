@@ -15,10 +15,16 @@ from .errors import Cancelled, DMSError, root_cause
 DB_TARGETS = ("postgres", "mysql", "sqlite")
 
 
+def run_label(spec):
+    """`dms-run-<run id>-attempt-<n>`: the one-shot application's name, the start of a run's job group."""
+    return f"dms-run-{spec['run']['id']}-attempt-{spec['run'].get('attempt', 1)}"
+
+
 class CancelToken:
-    def __init__(self):
+    def __init__(self, label="dms"):
         self.event = threading.Event()
-        self.group = "dms-" + uuid.uuid4().hex[:16]
+        # unique per run even when a run id repeats: the last 12 characters tag its database sessions
+        self.group = label + "-" + uuid.uuid4().hex[:16]
         self.spark = None
         self.callbacks = []
 
@@ -84,7 +90,7 @@ def run_job(spark, spec, emitter, cancel=None):
     cancel.spark = spark
     sc = spark.sparkContext
     try:
-        sc.setJobGroup(cancel.group, f"dms run {spec['run']['id']}", interruptOnCancel=True)
+        sc.setJobGroup(cancel.group, run_label(spec), interruptOnCancel=True)
     except Exception:
         pass
     t0 = time.time()

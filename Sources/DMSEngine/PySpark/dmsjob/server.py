@@ -45,7 +45,7 @@ class _Handler(socketserver.StreamRequestHandler):
             emitter.emit("result", state="failed", error=str(e), cursors={}, duration_ms=0)
             return
         emitter.scrub.add(secrets)
-        token = runner.CancelToken()
+        token = runner.CancelToken(runner.run_label(spec))
         engine.register(token)
         result = {}
 
