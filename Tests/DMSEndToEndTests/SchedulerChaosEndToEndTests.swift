@@ -42,7 +42,7 @@ import Testing
                 try FileManager.default.createDirectory(atPath: "\(root)/\(name)", withIntermediateDirectories: true)
                 return try await DaemonProcess(root: "\(root)/\(name)", arguments: arguments + ["--master-key-file", masterKey], database: .url(url))
             }
-            var a = try await start("a")
+            let a = try await start("a")
             var b = try await start("b")
             var c = try await start("c")
             var replicas: [DaemonProcess] { [a, b, c] }

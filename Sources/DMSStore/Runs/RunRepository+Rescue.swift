@@ -33,7 +33,7 @@ extension RunRepository {
                 let expiry = try row.timestamp("lease_expire_time_us").date
                 let reason =
                     "lost: dmsd replica \(lostBy) stopped renewing the run's lease (it crashed, was killed, or lost the database); "
-                    + "its Spark application ended with it; failed by replica \(replica) when the lease ran out at \(Self.iso(expiry))"
+                    + "its Spark application ended with it (lifeline); failed by replica \(replica) when the lease ran out at \(Self.iso(expiry))"
                 guard let run = try Self.move(id, from: .running, to: .failed, fence: try row.int64("fence"), update: RunUpdate(error: reason), in: db)
                 else { continue }
                 // A new fence: the replica that lost the run can write nothing more to it, its log included.
