@@ -1,10 +1,12 @@
+import DMSClient
 import DMSTestSupport
 import Foundation
 import Testing
 
 /// dmsd killed with SIGKILL in the middle of a run: the Spark application it started (spark-submit's
 /// JVM, the Python driver, whatever they started) ends by itself within seconds, because each
-/// child's stdin is a lifeline only dmsd held open (ChildProcess, PySpark/README.md "Lifeline").
+/// child's stdin is a lifeline only dmsd held open (ChildProcess, PySpark/README.md "Lifeline");
+/// and another dmsd on the same database fails the run once its lease runs out, saying why.
 @Suite(.serialized)
 struct LifelineEndToEndTests {
     static let limit = Duration.seconds(20)
@@ -13,7 +15,7 @@ struct LifelineEndToEndTests {
     func aKilledDaemonLeavesNoSparkProcessOfItsRunBehind(mode: String) async throws {
         let source = try TestPostgres.makeDatabase(prefix: "src")
         let target = try TestPostgres.makeDatabase(prefix: "dst")
-        try await RunTestDaemon.with(mode: mode) { dmsd, client in
+        try await RunTestDaemon.with(mode: mode, arguments: ["--run-lease", "5"]) { dmsd, client in
             let slow = try await RunTestDaemon.makeJob(
                 client, name: "slow", source: source, target: target, sourceConf: ["query": RunTestDaemon.slowQuery],
                 targetConf: ["table": "public.slow"])
@@ -48,6 +50,23 @@ struct LifelineEndToEndTests {
                 print("\(mode): every Spark process of the run was gone \(elapsed) after dmsd's SIGKILL")
             }
             for entry in left { kill(entry.pid, SIGKILL) }  // not to leave them to the next tests
+
+            // Another replica on the same database (and master key) rescues the run: FAILED once
+            // its lease ran out, naming the replica that lost it, in its error and its log.
+            let token = try dmsd.adminToken
+            try await withTemporaryDirectory { root in
+                let rescuer = try await DaemonProcess(
+                    root: root, arguments: ["--run-lease", "5", "--master-key-file", "\(dmsd.root)/data/master.key"],
+                    database: .url(dmsd.databaseURL!))
+                defer { rescuer.kill() }
+                try await RPCClient.withConnection(try rescuer.clientConfiguration(token: token)) { client in
+                    let (_, final) = try await RunTestDaemon.watchUntilFinal(client, runID: run.id)
+                    #expect(final.state == .failed && final.error.hasPrefix("lost: dmsd replica"), "\(final.error)")
+                    #expect(final.replica != "" && final.error.contains(final.replica), "\(final.error)")
+                    let log = try await RunTestDaemon.log(client, runID: run.id)
+                    #expect(log.contains("[dms] lost: dmsd replica"), "\(log.suffix(2000))")
+                }
+            }
         }
     }
 }

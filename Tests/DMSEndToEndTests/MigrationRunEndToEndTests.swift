@@ -119,8 +119,8 @@ enum RunTestDaemon {
         return "\(venv)/bin/spark-submit"
     }
 
-    static func with(mode: String, _ body: (DaemonProcess, RPCClient) async throws -> Void) async throws {
-        try await DaemonProcess.with(arguments: ["--spark-mode", mode, "--spark-submit", sparkSubmit, "--max-concurrent-runs", "2"]) { dmsd in
+    static func with(mode: String, arguments: [String] = [], _ body: (DaemonProcess, RPCClient) async throws -> Void) async throws {
+        try await DaemonProcess.with(arguments: ["--spark-mode", mode, "--spark-submit", sparkSubmit, "--max-concurrent-runs", "2"] + arguments) { dmsd in
             try await RPCClient.withConnection(try dmsd.clientConfiguration()) { client in
                 try await body(dmsd, client)
             }
