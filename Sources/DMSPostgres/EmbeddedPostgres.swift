@@ -28,6 +28,8 @@ public struct EmbeddedPostgres: Sendable {
         public var tcpPort: Int?
         /// The socket's port number (part of its file name).
         public var socketPort: Int
+        /// PostgreSQL's `max_connections`, set when the cluster is created.
+        public var maximumConnections: Int = 200
 
         /// Creates a configuration with the defaults.
         public init(directory: String, binDirectory: String? = nil, systemUser: String = "dms-postgres",
@@ -137,7 +139,7 @@ public struct EmbeddedPostgres: Sendable {
             port = \(configuration.socketPort)
             unix_socket_directories = '\(configuration.directory)'
             unix_socket_permissions = 0700
-            max_connections = 200
+            max_connections = \(configuration.maximumConnections)
             shared_buffers = 64MB
             logging_collector = off
 

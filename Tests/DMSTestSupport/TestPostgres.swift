@@ -48,8 +48,11 @@ public enum TestPostgres {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("dms-test-pg-\(UUID().uuidString.prefix(8))").path
         let port = try FreePort.find()
-        let cluster = EmbeddedPostgres(
-            configuration: .init(directory: directory, tcpPort: port), logger: Logger(label: "dms.test.postgres"))
+        // Every test keeps its store's pool for the life of the process, and every dmsd a test
+        // starts holds a pool and a listener: room for them all.
+        var configuration = EmbeddedPostgres.Configuration(directory: directory, tcpPort: port)
+        configuration.maximumConnections = 800
+        let cluster = EmbeddedPostgres(configuration: configuration, logger: Logger(label: "dms.test.postgres"))
         try cluster.start()
         startedDirectory = directory
         atexit {
