@@ -141,7 +141,7 @@ let package = Package(
         .target(
             name: "DMSEngine",
             dependencies: [
-                "DMSStore", "DMSCatalog", "DMSProto",
+                "DMSStore", "DMSPostgres", "DMSCatalog", "DMSProto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
