@@ -143,7 +143,7 @@ let package = Package(
         .target(
             name: "DMSEngine",
             dependencies: [
-                "CDMSSystem", "DMSStore", "DMSCatalog", "DMSProto",
+                "CDMSSystem", "DMSStore", "DMSPostgres", "DMSCatalog", "DMSProto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

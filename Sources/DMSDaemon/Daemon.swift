@@ -82,7 +82,11 @@ public struct Daemon: Sendable {
                 idleTimeout: .seconds(configuration.idleTimeoutSeconds),
                 drainTimeout: .seconds(configuration.drainTimeoutSeconds)),
             tlsContext: tlsContext,
-            router: ServiceRouter.make(health: health, store: store, signals: signals),
+            router: ServiceRouter.make(
+                health: health, store: store, signals: signals,
+                connectionTest: ConnectionTest(timeout: ConnectionTester.defaultTimeout) { [tester = engine.connectionTester] in
+                    await tester.test($0, timeout: $1)
+                }),
             authenticator: TokenCallAuthenticator(store: store.tokens),
             statistics: statistics,
             logger: logger,

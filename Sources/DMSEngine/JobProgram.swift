@@ -13,6 +13,7 @@ public struct JobProgram: Sendable {
         ("dmsjob/errors.py", PackageResources.errors_py),
         ("dmsjob/events.py", PackageResources.events_py),
         ("dmsjob/lifeline.py", PackageResources.lifeline_py),
+        ("dmsjob/probe.py", PackageResources.probe_py),
         ("dmsjob/readers.py", PackageResources.readers_py),
         ("dmsjob/runner.py", PackageResources.runner_py),
         ("dmsjob/server.py", PackageResources.server_py),

@@ -3,10 +3,6 @@ import DMSProto
 import DMSStore
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The versioned job spec a run hands to the job program (PySpark/README.md, "Job spec"): the
 /// run, the effective source and target configuration with secrets in clear, the job's options
 /// and the incremental cursors of its last successful run.
@@ -22,8 +18,8 @@ public struct JobSpec: Sendable {
     public let dependencies: JobDependencies
 
     public init(
-        run: Dms_V1_MigrationJobRun, job: Dms_V1_MigrationJob, source: OverlayRepository.RuntimeConfiguration,
-        target: OverlayRepository.RuntimeConfiguration, cursors: [JobCursor]
+        run: Dms_V1_MigrationJobRun, job: Dms_V1_MigrationJob, source: RuntimeConfiguration,
+        target: RuntimeConfiguration, cursors: [JobCursor]
     ) throws {
         let options = try JSONValue(parsing: job.options.isEmpty ? "{}" : job.options)
         var cursorObject = [String: JSONValue]()
@@ -45,17 +41,7 @@ public struct JobSpec: Sendable {
 
     /// Writes the spec to a new file readable by dmsd's user only (0600); the caller removes it.
     public func write(to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw EngineError("cannot create the run's spec file: \(String(cString: strerror(errno)))") }
-        defer { close(descriptor) }
-        let bytes = Array(document.serialized().utf8)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { throw EngineError("cannot write the run's spec file: \(String(cString: strerror(errno)))") }
-            written += count
-        }
+        try SecretFile.create(document.serialized(), at: path, what: "the run's spec file")
     }
 }
 

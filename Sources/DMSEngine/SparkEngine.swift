@@ -16,12 +16,17 @@ public final class SparkEngine: Sendable {
     public init(settings: SparkSettings, logger: Logger) throws {
         self.settings = settings
         self.logger = logger
-        try FileManager.default.createDirectory(
-            atPath: "\(settings.workDirectory)/runs", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        for directory in ["runs", "probes"] {
+            try FileManager.default.createDirectory(
+                atPath: "\(settings.workDirectory)/\(directory)", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         program = try JobProgram(writingTo: "\(settings.workDirectory)/program")
         submit = SubmitLauncher(settings: settings, program: program)
         warm = settings.mode == .warm && settings.isLocal ? WarmEngine(settings: settings, program: program, logger: logger) : nil
     }
+
+    /// Tests connections (TestConnection) with this engine's Python and job program.
+    public var connectionTester: ConnectionTester { ConnectionTester(settings: settings, program: program) }
 
     /// Where a run's spec file goes.
     func specPath(runID: String) -> String { "\(settings.workDirectory)/runs/\(runID).json" }

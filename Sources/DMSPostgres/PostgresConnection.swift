@@ -12,13 +12,25 @@ public final class PostgresConnection {
 
     /// Connects with `conninfo`: a libpq keyword/value string or a `postgresql://` URI, so `PG*`
     /// environment variables, `.pgpass` and `sslmode` behave as in every libpq program.
-    public init(conninfo: String, applicationName: String = "dmsd", connectTimeoutSeconds: Int = 10) throws {
+    public convenience init(conninfo: String, applicationName: String = "dmsd", connectTimeoutSeconds: Int = 10) throws {
         // Keys before "dbname" are defaults: the expanded conninfo overrides them.
-        let keys = ["application_name", "connect_timeout", "client_encoding", "dbname"]
-        let values = [applicationName, String(connectTimeoutSeconds), "UTF8", conninfo]
-        let handle = Self.withCStrings(keys) { keyPointers in
-            Self.withCStrings(values) { valuePointers in
-                PQconnectdbParams(keyPointers, valuePointers, 1)
+        try self.init(
+            parameters: [
+                ("application_name", applicationName), ("connect_timeout", String(connectTimeoutSeconds)), ("client_encoding", "UTF8"),
+                ("dbname", conninfo),
+            ], expandDatabaseName: true)
+    }
+
+    /// Connects with libpq keyword/value `parameters` taken as they are (`dbname` is a name, never
+    /// a conninfo), so a password among them is never part of a string libpq could echo.
+    public convenience init(parameters: [(keyword: String, value: String)]) throws {
+        try self.init(parameters: [("client_encoding", "UTF8")] + parameters, expandDatabaseName: false)
+    }
+
+    private init(parameters: [(keyword: String, value: String)], expandDatabaseName: Bool) throws {
+        let handle = Self.withCStrings(parameters.map(\.keyword)) { keyPointers in
+            Self.withCStrings(parameters.map(\.value)) { valuePointers in
+                PQconnectdbParams(keyPointers, valuePointers, expandDatabaseName ? 1 : 0)
             }
         }
         guard let handle else {

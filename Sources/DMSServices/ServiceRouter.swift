@@ -7,14 +7,16 @@ import DMSWire
 /// Builds the router of everything dmsd serves.
 public enum ServiceRouter {
     /// The router with every implemented service; every other method of the contract answers
-    /// `UNIMPLEMENTED "… is not implemented yet"`.
-    public static func make(health: HealthService, store: MetadataStore? = nil, signals: RunSignals? = nil) -> MethodRouter {
+    /// `UNIMPLEMENTED "… is not implemented yet"` (TestConnection too, without `connectionTest`).
+    public static func make(
+        health: HealthService, store: MetadataStore? = nil, signals: RunSignals? = nil, connectionTest: ConnectionTest? = nil
+    ) -> MethodRouter {
         var router = MethodRouter()
         health.register(on: &router)
         if let store {
             NamespaceService(store: store).register(on: &router)
             ConnectorService(catalog: store.catalog).register(on: &router)
-            ConnectionService(store: store).register(on: &router)
+            ConnectionService(store: store, tester: connectionTest).register(on: &router)
             OverlayService.sources(store).register(on: &router)
             OverlayService.targets(store).register(on: &router)
             let signals = signals ?? RunSignals(feed: RunEventFeed(runs: store.runs))

@@ -98,6 +98,17 @@ public struct ConnectionRepository: Sendable {
         return try Row(found)
     }
 
+    /// What testing a connection needs: its connector type and spec version, and its effective
+    /// configuration with secrets in clear (for the engine only; never for a response), plus those
+    /// secret values for scrubbing. NOT_FOUND outside `scope`, as ``get(_:scope:)``.
+    public func runtimeConfiguration(_ key: ResourceKey, scope: AccessScope) async throws -> RuntimeConfiguration {
+        let row = try await row(key, scope: scope)
+        let spec = try catalog.spec(type: row.type, version: row.version)
+        let opened = try secrets.open(row.sealed, table: "connections", id: row.id)
+        let conf = spec.effectiveConnection(row.plain.merging(opened) { _, secret in secret })
+        return RuntimeConfiguration(type: row.type, version: row.version, conf: conf, secretValues: RuntimeConfiguration.values(ofSecrets: [opened]))
+    }
+
     /// A page of connections ordered by name.
     public func list(_ request: Dms_V1_ListConnectionsRequest, namespace: String?) async throws -> Dms_V1_ListConnectionsResponse {
         let size = try Paging.size(request.pageSize)

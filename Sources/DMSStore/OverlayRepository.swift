@@ -25,15 +25,6 @@ public struct OverlayRepository: Sendable {
         public var updateTime: Google_Protobuf_Timestamp
     }
 
-    /// A Source's or Target's configuration as a run uses it (see ``runtimeConfiguration(id:)``).
-    public struct RuntimeConfiguration: Sendable {
-        public var type: String
-        public var version: Int
-        /// Effective configuration, secrets in clear.
-        public var conf: [String: JSONValue]
-        /// The clear values of its secret fields.
-        public var secretValues: [String]
-    }
 
     /// The fields of a create or update request, whichever role.
     public struct Request: Sendable {
@@ -126,8 +117,8 @@ public struct OverlayRepository: Sendable {
         let connection = spec.effectiveConnection(try row.object("connection_schema").merging(connectionSecrets) { _, secret in secret })
         let overrides = try row.object("overrides").merging(ownSecrets) { _, secret in secret }
         let effective = spec.effectiveConf(connection: connection, overrides: overrides, role: role)
-        let secretValues = (Array(connectionSecrets.values) + Array(ownSecrets.values)).compactMap(\.stringValue).filter { !$0.isEmpty }
-        return RuntimeConfiguration(type: type, version: version, conf: effective.values, secretValues: secretValues)
+        return RuntimeConfiguration(
+            type: type, version: version, conf: effective.values, secretValues: RuntimeConfiguration.values(ofSecrets: [connectionSecrets, ownSecrets]))
     }
 
     func row(_ key: ResourceKey, scope: AccessScope) async throws -> PostgresRow {

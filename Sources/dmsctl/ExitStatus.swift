@@ -19,6 +19,9 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
     case unreachable = 5
     /// A run that `job run --wait` or `run watch` followed ended FAILED or CANCELLED.
     case runDidNotSucceed = 6
+    /// `connection test` reached the server, but the connection's store could not be reached or
+    /// refused the login (the printed outcome says why).
+    case connectionTestFailed = 7
     /// The command line was wrong (ArgumentParser's `EX_USAGE`), or the input it names was: a
     /// `-f` document or a `--schema-file` that does not read or check. Nothing was sent.
     case usage = 64
@@ -46,6 +49,7 @@ enum ExitStatus: Int32, CaseIterable, Sendable {
         case .denied: "not authenticated or not allowed (UNAUTHENTICATED, PERMISSION_DENIED)"
         case .unreachable: "server unreachable, TLS failure, UNAVAILABLE or DEADLINE_EXCEEDED"
         case .runDidNotSucceed: "the run followed with --wait (or run watch RUN) ended FAILED or CANCELLED"
+        case .connectionTestFailed: "connection test: the store was not reached or refused the login"
         case .usage: "usage error (bad flags or arguments, or -f documents or --schema-file\n      that do not check); nothing was sent"
         }
     }

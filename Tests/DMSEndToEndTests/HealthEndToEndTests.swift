@@ -70,18 +70,6 @@ import Testing
         }
     }
 
-    @Test func methodsNotBuiltYetAnswerUnimplemented() async throws {
-        try await DaemonProcess.with { daemon in
-            let error = await #expect(throws: RPCError.self) {
-                try await RPCClient.withConnection(try daemon.clientConfiguration()) { client in
-                    try await client.unary(API.ConnectionService.testConnection, Dms_V1_TestConnectionRequest())
-                }
-            }
-            #expect(error?.code == .unimplemented)
-            #expect(error?.message.contains("not implemented yet") == true)
-        }
-    }
-
     @Test func firstStartMakesDevelopmentTLSAndATokenThatIsNeverLogged() async throws {
         try await DaemonProcess.with { daemon in
             let token = try daemon.adminToken

@@ -91,14 +91,14 @@ extension ResourceIsolationTable {
         API.ConnectionService.testConnection.descriptor.fullName: [
             aim(
                 .unary("the connection by id", API.ConnectionService.testConnection) { r in .with { $0.id = r.connection.id } },
-                outsider: .notFound, viewer: nil),
+                outsider: .notFound, viewer: .succeeds),
             aim(
                 .unary("the connection by name", API.ConnectionService.testConnection) { r in
                     .with {
                         $0.name = r.connection.name
                         $0.namespace = r.name
                     }
-                }, outsider: .permissionDenied, viewer: nil),
+                }, outsider: .permissionDenied, viewer: .succeeds),
         ],
         API.ConnectionService.upgradeConnection.descriptor.fullName: [
             aim(

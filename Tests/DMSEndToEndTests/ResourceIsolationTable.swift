@@ -26,7 +26,6 @@ enum ResourceIsolationTable {
         API.MigrationJobService.runJob.descriptor, API.MigrationJobRunService.cancelRun.descriptor,
         API.MigrationJobRunService.getRun.descriptor, API.MigrationJobRunService.listRuns.descriptor,
         API.MigrationJobRunService.watchRuns.descriptor, API.MigrationJobRunService.streamRunLogs.descriptor,
-        API.ConnectionService.testConnection.descriptor,
     ].reduce(into: []) { $0.insert($1.fullName) }
 
     /// The calls, by method full name.

@@ -13,12 +13,12 @@ import Testing
     final class Calls: Sendable {
         let count = Atomic<Int>(0)
         func wait(beyond value: Int) async throws -> Int {
-            for _ in 0..<600 {
+            for _ in 0..<1200 {
                 let now = count.load(ordering: .relaxed)
                 if now > value { return now }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw PostgresError(code: .unexpectedResult, message: "the listener was not called within 30 s")
+            throw PostgresError(code: .unexpectedResult, message: "the listener was not called within 60 s")
         }
     }
 
@@ -30,10 +30,15 @@ import Testing
         let listener = RunEventListener(conninfo: test.url, logger: Logger(label: "test"))
         listener.start { calls.count.add(1, ordering: .relaxed) }
         defer { listener.stop() }
-        // Listening has begun once its session exists.
-        for _ in 0..<600 {
+        // Listening has begun once its session has run LISTEN.
+        for _ in 0..<1200 {
             let listening = try await test.pool.withConnection { db in
-                try db.query("SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'dmsd-listener' AND datname = current_database()").first!.int64("n")
+                try db.query(
+                    """
+                    SELECT count(*) AS n FROM pg_stat_activity
+                    WHERE application_name = 'dmsd-listener' AND datname = current_database() AND query LIKE 'LISTEN%'
+                    """
+                ).first!.int64("n")
             }
             if listening > 0 { break }
             try await Task.sleep(for: .milliseconds(50))
