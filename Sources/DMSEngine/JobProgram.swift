@@ -12,6 +12,7 @@ public struct JobProgram: Sendable {
         ("dmsjob/connectors.py", PackageResources.connectors_py),
         ("dmsjob/errors.py", PackageResources.errors_py),
         ("dmsjob/events.py", PackageResources.events_py),
+        ("dmsjob/hive.py", PackageResources.hive_py),
         ("dmsjob/lifeline.py", PackageResources.lifeline_py),
         ("dmsjob/probe.py", PackageResources.probe_py),
         ("dmsjob/readers.py", PackageResources.readers_py),

@@ -40,9 +40,10 @@ public final class SparkEngine: Sendable {
     }
 
     /// Where a job's run goes: to the warm engine when there is one, unless the job has Spark
-    /// settings or drivers of its own (the warm JVM's settings and class path are fixed).
+    /// settings or drivers of its own, or touches Hive tables (the warm JVM's settings, class path
+    /// and catalog are fixed).
     static func route(warmEngine: Bool, sparkConf: [String: String], dependencies: JobDependencies) -> Route {
-        warmEngine && sparkConf.isEmpty && dependencies.isEmpty ? .warm : .submit
+        warmEngine && sparkConf.isEmpty && dependencies.isEmpty && !dependencies.hiveSupport ? .warm : .submit
     }
 
     /// Starts the run whose spec is at `specPath` (see ``route(warmEngine:sparkConf:dependencies:)``).

@@ -56,6 +56,7 @@ import Testing
         ])
         #expect(dependencies == JobDependencies(packages: ["com.oracle.database.jdbc:ojdbc11:23.4.0.24.05"], jars: ["/opt/h2.jar"]))
         #expect(JobDependencies(connections: [("postgres", ["host": "db"]), ("file", ["path": "/x"])]).isEmpty)
+        #expect(JobDependencies(connections: [("postgres", ["host": "db"]), ("hive", [:])]) == JobDependencies(hiveSupport: true))
     }
 
     @Test(arguments: [
@@ -63,9 +64,10 @@ import Testing
         (true, [:], JobDependencies(packages: ["com.h2database:h2:2.2.224"]), .submit),
         (true, [:], JobDependencies(jars: ["/opt/h2.jar"]), .submit),
         (true, ["spark.executor.memory": "1g"], JobDependencies(), .submit),
+        (true, [:], JobDependencies(hiveSupport: true), .submit),
         (false, [:], JobDependencies(), .submit),
     ])
-    func jobsWithDriversOrSettingsOfTheirOwnGoToSparkSubmit(
+    func jobsWithDriversOrSettingsOfTheirOwnOrHiveTablesGoToSparkSubmit(
         warmEngine: Bool, sparkConf: [String: String], dependencies: JobDependencies, route: SparkEngine.Route
     ) {
         #expect(SparkEngine.route(warmEngine: warmEngine, sparkConf: sparkConf, dependencies: dependencies) == route)

@@ -25,9 +25,9 @@ def _stdout_line(line):
     sys.stdout.flush()
 
 
-def _session(app_name):
+def _session(app_name, hive_conf=None):
     from dmsjob.session import create_session, ship_package
-    spark = create_session(app_name=app_name)
+    spark = create_session(app_name=app_name, hive_conf=hive_conf)
     ship_package(spark)
     return spark
 
@@ -52,7 +52,8 @@ def cmd_run(args):
     signal.signal(signal.SIGINT, on_signal)
     lifeline.watch(token.cancel)  # dmsd or spark-submit's JVM gone: cancel, then leave
     try:
-        spark = _session(runner.run_label(spec))
+        from dmsjob import hive
+        spark = _session(runner.run_label(spec), hive_conf=hive.connection(spec))
     except Exception as e:  # noqa
         emitter.emit("result", state="failed", error="cannot start Spark: " + root_cause(e), cursors={}, duration_ms=0)
         return EXIT_INTERNAL

@@ -142,10 +142,17 @@ def maria(workdir):
 
 
 @pytest.fixture(scope="session")
-def spark(workdir):
+def hive_conf(workdir):
+    """The hive connection of the in-process session: its embedded metastore is in the workdir."""
+    return {"warehouse_dir": os.path.join(workdir, "hive-warehouse")}
+
+
+@pytest.fixture(scope="session")
+def spark(workdir, hive_conf):
     from dmsjob import session as dsession
+    # with Hive support (its catalog starts when a test first uses it) so hive runs can go in-process
     s = dsession.create_session(app_name="dms-tests", master="local[2]",
-                                extra_jars=[], local_dir=os.path.join(workdir, "spark"))
+                                extra_jars=[], local_dir=os.path.join(workdir, "spark"), hive_conf=hive_conf)
     dsession.ship_package(s)
     yield s
     s.stop()

@@ -30,7 +30,7 @@ def my_conf(maria, database="dst", **extra):
 
 
 def make_spec(stype, sconf, ttype, tconf, sversion=None, **options):
-    versions = {"postgres": 2, "mysql": 1, "sqlite": 1, "jdbc": 1, "file": 1}
+    versions = {"postgres": 2, "mysql": 1, "sqlite": 1, "jdbc": 1, "file": 1, "hive": 1}
     spec = {"spec_version": 1,
             "run": {"id": "run-" + uuid.uuid4().hex[:8], "job_id": "job-1", "job_name": "test", "namespace": "ns",
                     "attempt": 1},

@@ -165,6 +165,12 @@ def test_serve_ready_socket_mode_and_run(engine, pg, maria, small_table, tmp_pat
     ev = c.events()
     c.close()
     assert ev[-1]["state"] == "failed" and ev[-1]["error"] == "source table public.none_here does not exist"
+    # hive jobs are not the warm engine's (dmsd routes them to spark-submit): refused, not half-run
+    c = Client(engine["socket"])
+    c.send({"spec": write_spec(tmp_path, make_spec("hive", {"table": "t"}, "mysql", my_conf(maria, table="x")))})
+    ev = c.events()
+    c.close()
+    assert ev[-1]["state"] == "failed" and ev[-1]["error"].startswith("hive tables need a Spark session started with Hive support")
     assert engine["proc"].poll() is None
 
 

@@ -14,7 +14,7 @@ def jdbc_reader(spark, db, fetch_size=10000):
 
 def scalar(spark, db, sql):
     """One value of a query, through the Python driver when there is one, else through Spark."""
-    if db.dialect in ("postgres", "mysql", "sqlite"):
+    if db.dialect in ("postgres", "mysql", "sqlite", "hive"):
         rows = db.query(sql)
         return rows[0][0] if rows else None
     row = jdbc_reader(spark, db).option("query", sql).load().first()
@@ -76,8 +76,10 @@ def partitioning(spark, db, st, sconf, parallelism):
 
 
 def read_database(spark, db, st, sconf, parallelism):
-    fetch = sconf.get("fetch_size", 10000)
     sql = sources.select_sql(db, st)
+    if db.dialect == "hive":  # the session's own catalog: Spark SQL reads it
+        return spark.sql(sql), 1
+    fetch = sconf.get("fetch_size", 10000)
     r = jdbc_reader(spark, db, fetch).option("dbtable", f"({sql}) dms_src")
     part = partitioning(spark, db, st, sconf, parallelism)
     if part:

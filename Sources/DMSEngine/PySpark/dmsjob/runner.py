@@ -8,7 +8,7 @@ import threading
 import time
 import uuid
 
-from . import bulk, readers, sources, validation, writers
+from . import bulk, hive, readers, sources, validation, writers
 from .connectors import Database, TableRef
 from .errors import Cancelled, DMSError, root_cause
 
@@ -107,7 +107,13 @@ def run_job(spark, spec, emitter, cancel=None):
         refusal = speculation_refusal(sc.getConf(), ttype)
         if refusal:
             raise DMSError(refusal)
-        src_db, tables = sources.resolve(spec, emitter)
+        hive_conf = hive.connection(spec)
+        if hive_conf is not None:
+            hive.check_session(spark, hive_conf)
+            for side in ("source", "target"):
+                if spec[side]["type"] == "hive":
+                    hive.check_metastore(spark, spec[side]["conf"])
+        src_db, tables = sources.resolve(spec, emitter, spark)
         cancel.check()
         for st in tables:
             prev = spec["cursors"].get(st.name)
@@ -116,7 +122,10 @@ def run_job(spark, spec, emitter, cancel=None):
                     st.cursor_value = prev["value"]
                 else:
                     emitter.log("warn", f"{st.name}: the stored cursor is on {prev['column']}, not {st.cursor_column}: full read")
-        tdb = Database.for_conf(ttype, tconf) if ttype in DB_TARGETS + ("jdbc",) else None
+        if ttype == "hive":
+            tdb = hive.HiveCatalog(spark, tconf)
+        else:
+            tdb = Database.for_conf(ttype, tconf) if ttype in DB_TARGETS + ("jdbc",) else None
         runtag = hashlib.sha1((spec["run"]["id"] + cancel.group).encode()).hexdigest()[:10]
         plans = []
         for i, st in enumerate(tables):
@@ -128,7 +137,7 @@ def run_job(spark, spec, emitter, cancel=None):
                         existing = [c.name for c in tdb.shape(tref).columns]
                     except DMSError:
                         existing = None
-                path, why = _path_choice(spec, st, existing)
+                path, why = _path_choice(spec, st, existing) if ttype != "hive" else ("dataframe", "hive targets are written by Spark")
                 target_name = str(tref)
             else:
                 tref = None
@@ -323,6 +332,10 @@ def _move_table(spark, spec, emitter, cancel, src_db, tdb, p):
     if src_db is not None and opts["validation"] != "none":
         source_rows = validation.count_source(spark, src_db, st)
     cancel.check()
+    if ttype == "hive":
+        if df is None:
+            df, _ = readers.read_database(spark, src_db, st, sconf, opts["parallelism"])
+        return _move_into_hive(spark, emitter, cancel, tdb, p, df, source_rows, opts["validation"])
     # --- file / generic JDBC targets: Spark writes directly
     if ttype not in DB_TARGETS:
         if df is None:
@@ -407,6 +420,34 @@ def _move_table(spark, spec, emitter, cancel, src_db, tdb, p):
         writers.cleanup(tplan)
 
 
+def _move_into_hive(spark, emitter, cancel, tdb, p, df, source_rows, validation_mode):
+    """Hive targets: the rows go into a staging table next to the target, are counted (and
+    checksummed), then moved in one statement (hive.move_staging)."""
+    st, staging = p["st"], TableRef(p["tref"].schema, p["staging"])
+    stop = _progress_monitor(spark, emitter, cancel, st.name, source_rows)
+    try:
+        existed = hive.load_staging(tdb, df, p["tref"], tdb.conf, staging)
+        stop.set()
+        cancel.check()
+        staged = tdb.count(staging)
+        location = tdb.location(staging)
+        size = _file_bytes(spark, location) if location else None
+        emitter.emit("progress", table=st.name, rows_written=staged, rows_total=source_rows)
+        if validation_mode != "none":
+            if source_rows is None:
+                source_rows = df.count()
+            validation.check_counts(emitter, st.name, source_rows, staged,
+                                    detail="rows selected in the source vs rows loaded into staging")
+        if validation_mode == "checksum":
+            _compare_checksums(emitter, st.name, df, spark.table(tdb.qt(staging)).select(*[f"`{c}`" for c in df.columns]))
+        cancel.check()
+        hive.move_staging(tdb, p["tref"], staging, existed, tdb.conf.get("mode", "append"))
+        return (source_rows if source_rows is not None else staged), staged, size
+    finally:
+        stop.set()
+        hive.drop_staging(tdb, staging)
+
+
 def _checksum(spark, emitter, src_db, tdb, st, tplan, df):
     """Order-independent checksum of the source selection vs the staging table (through Spark)."""
     if df is None:
@@ -414,10 +455,14 @@ def _checksum(spark, emitter, src_db, tdb, st, tplan, df):
     cols = tplan.columns
     sdf = df.select(*[f"`{c}`" for c in cols])
     tdf = readers.jdbc_reader(spark, tdb).option("dbtable", tdb.qt(tplan.staging)).load().select(*[f"`{c}`" for c in cols])
+    _compare_checksums(emitter, st.name, sdf, tdf)
+
+
+def _compare_checksums(emitter, table, sdf, tdf):
     sn, ss = validation.checksum_df(sdf)
     tn, ts = validation.checksum_df(tdf)
     ok = (sn, ss) == (tn, ts)
-    emitter.emit("validation", table=st.name, source_rows=sn, target_rows=tn, ok=ok,
+    emitter.emit("validation", table=table, source_rows=sn, target_rows=tn, ok=ok,
                  detail="checksum " + ("matches" if ok else f"differs ({ss} vs {ts})"))
     if not ok:
-        raise DMSError(f"checksum validation failed for {st.name}: source and target values differ")
+        raise DMSError(f"checksum validation failed for {table}: source and target values differ")

@@ -34,7 +34,9 @@ def default_jars():
     return out
 
 
-def create_session(app_name="dms", master=None, extra_jars=(), local_dir=None):
+def create_session(app_name="dms", master=None, extra_jars=(), local_dir=None, hive_conf=None):
+    """A session with DMS's settings; with `hive_conf` (a hive connection), with Spark's Hive
+    support and that connection's metastore (hive.py)."""
     from pyspark.sql import SparkSession
     import sys
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
@@ -53,7 +55,14 @@ def create_session(app_name="dms", master=None, extra_jars=(), local_dir=None):
         b = b.config(k, v)
     for k, v in SQL_CONF.items():
         b = b.config(k, v)
+    if hive_conf is not None:
+        from . import hive
+        for k, v in hive.session_settings(hive_conf).items():
+            b = b.config(k, v)
+        b = b.enableHiveSupport()
     spark = b.getOrCreate()
+    if hive_conf is not None:
+        hive.prepare_jvm(spark, hive_conf)
     apply_sql_conf(spark)
     spark.sparkContext.setLogLevel("WARN")
     return spark

@@ -93,15 +93,20 @@ def _col(st, name):
     return None
 
 
-def resolve(spec, emitter):
-    """Lists the source tables of the run (with their catalog shapes) for a database or file source."""
+def resolve(spec, emitter, spark=None):
+    """Lists the source tables of the run (with their catalog shapes) for a database, Hive or file
+    source (Hive's catalog is the session's)."""
     stype = spec["source"]["type"]
     conf = spec["source"]["conf"]
     if stype == "file":
         path = conf["path"]
         name = path.rstrip("/")
         return None, [SourceTable(name=name, path=path, filter=conf.get("filter"))]
-    db = Database.for_conf(stype, conf)
+    if stype == "hive":
+        from .hive import HiveCatalog
+        db = HiveCatalog(spark, conf)
+    else:
+        db = Database.for_conf(stype, conf)
     if "query" in conf:
         refs = [None]
     elif "table" in conf:

@@ -187,9 +187,10 @@ def validate(spec):
         if "conf" not in s:
             raise SpecError(f"{side}.conf", "is required")
         _check_conf(side, s["type"], s["version"], s["conf"])
-    if spec["source"]["type"] == "hive" or spec["target"]["type"] == "hive":
-        raise SpecError("source.type" if spec["source"]["type"] == "hive" else "target.type",
-                        "hive is not supported by this engine version")
+    if spec["source"]["type"] == spec["target"]["type"] == "hive":
+        for k in ("metastore_uri", "warehouse_dir"):
+            if (spec["source"]["conf"].get(k) or None) != (spec["target"]["conf"].get(k) or None):
+                raise SpecError(f"target.conf.{k}", "must be the source's: a run has one Hive catalog")
     opts = spec.setdefault("options", {})
     if not isinstance(opts, dict):
         raise SpecError("options", "must be an object")
@@ -216,8 +217,10 @@ def validate(spec):
             if k not in ("column", "value"):
                 raise SpecError(f"cursors.{t}.{k}", "is not a field of a cursor")
     sconf, tconf = spec["source"]["conf"], spec["target"]["conf"]
-    if "query" in sconf and spec["target"]["type"] in DATABASE_TYPES and "table" not in tconf:
+    if "query" in sconf and spec["target"]["type"] in DATABASE_TYPES + ("hive",) and "table" not in tconf:
         raise SpecError("target.conf.table", "is required when the source is a query")
+    if spec["source"]["type"] == "file" and spec["target"]["type"] == "hive" and "table" not in tconf:
+        raise SpecError("target.conf.table", "is required when the source is a file")
     if "tables" in sconf and "table" in tconf:
         raise SpecError("target.conf.table", "cannot be set when the source reads several tables (each keeps its name)")
     if spec["target"]["type"] in DATABASE_TYPES and tconf.get("mode") == "upsert" and spec["target"]["type"] in ("sqlite", "jdbc"):
