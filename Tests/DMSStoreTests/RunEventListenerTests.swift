@@ -12,13 +12,13 @@ import Testing
     /// Counts the listener's calls.
     final class Calls: Sendable {
         let count = Atomic<Int>(0)
-        func wait(beyond value: Int) async throws -> Int {
+        func wait(beyond value: Int, _ stage: String) async throws -> Int {
             for _ in 0..<1200 {
                 let now = count.load(ordering: .relaxed)
                 if now > value { return now }
                 try await Task.sleep(for: .milliseconds(50))
             }
-            throw PostgresError(code: .unexpectedResult, message: "the listener was not called within 60 s")
+            throw PostgresError(code: .unexpectedResult, message: "the listener was not called within 60 s (\(stage); calls: \(count.load(ordering: .relaxed)))")
         }
     }
 
@@ -45,16 +45,17 @@ import Testing
         }
         #expect(calls.count.load(ordering: .relaxed) == 0)
         _ = try await test.store.runs.createManual(job: job)
-        let first = try await calls.wait(beyond: 0)
+        let first = try await calls.wait(beyond: 0, "first event")
 
         // Its connection is killed: it reconnects, says so (notifications may have been missed),
         // and hears the next event.
         try await test.pool.withConnection { db in
             _ = try db.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dmsd-listener' AND datname = current_database()")
         }
-        let afterReconnect = try await calls.wait(beyond: first)
+        _ = try await calls.wait(beyond: first, "reconnect")
         try await Task.sleep(for: .milliseconds(200))
+        let before = calls.count.load(ordering: .relaxed)
         _ = try await test.store.runs.createManual(job: job)
-        _ = try await calls.wait(beyond: max(afterReconnect, calls.count.load(ordering: .relaxed)))
+        _ = try await calls.wait(beyond: before, "event after the reconnect")
     }
 }

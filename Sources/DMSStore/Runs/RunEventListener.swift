@@ -47,7 +47,9 @@ public final class RunEventListener: Sendable {
                 }
             } catch {
                 failures += 1
-                if failures == 1 { logger.warning("lost the run event listener's connection; reconnecting: \(error)") }
+                if failures == 1 || failures % 20 == 0 {
+                    logger.warning("the run event listener has no connection; reconnecting: \(error)", metadata: ["attempts": "\(failures)"])
+                }
                 Thread.sleep(forTimeInterval: min(Double(failures) * 0.5, 5))
             }
         }
