@@ -64,6 +64,13 @@ def watch(stop):
         deadline = time.monotonic() + GRACE_S
         threading.Thread(target=_cancel_everything, args=(stop,), daemon=True).start()
         time.sleep(max(0.0, deadline - time.monotonic()))
+        # os._exit skips atexit: remove the package zips this process shipped here
+        session = sys.modules.get("dmsjob.session")
+        if session is not None:
+            try:
+                session.remove_shipped_packages()
+            except Exception:  # noqa: BLE001 - leaving anyway
+                pass
         os._exit(EXIT_ORPHANED)
 
     fd = open_lifeline()
