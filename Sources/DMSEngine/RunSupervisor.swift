@@ -117,14 +117,14 @@ actor RunSupervisor {
     }
 
     /// Runs `body`, trying again while the metadata store cannot be reached (a restart, a
-    /// failover) as long as the claim can still hold and nothing stopped the run: a database
-    /// outage is not the job's failure.
-    private func waitingOutTheStore<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+    /// failover) as long as the claim can still hold — and, unless `evenWhenStopped`, nothing
+    /// stopped the run: a database outage is not the job's failure.
+    private func waitingOutTheStore<T: Sendable>(evenWhenStopped: Bool = false, _ body: @Sendable () async throws -> T) async throws -> T {
         let deadline = ContinuousClock.now + recordEndWithin
         while true {
             do {
                 return try await body()
-            } catch where MetadataStore.isUnreachable(error) && ContinuousClock.now < deadline && stopReason == nil {
+            } catch where MetadataStore.isUnreachable(error) && ContinuousClock.now < deadline && (evenWhenStopped || stopReason == nil) {
                 logger.warning("the metadata store cannot be reached; trying again: \(error)")
                 try await Task.sleep(for: .seconds(1))
             }
@@ -181,22 +181,15 @@ actor RunSupervisor {
         await log.flush()
         // The database may be away for a while (a restart): keep trying as long as the claim can
         // still hold; after that another replica fails the run for its lost lease.
-        let deadline = ContinuousClock.now + recordEndWithin
-        while true {
-            do {
-                let ended = try await store.runs.transition(
-                    runID, from: .running, to: state, fence: claim.fence, update: update, cursors: state == .succeeded ? tracker.cursors : [])
-                if ended == nil { logger.warning("the run had already been moved by someone else; its end was not recorded") }
-                logger.info("run ended", metadata: ["state": "\(RunStateMachine.name(state))", "error": "\(error)"])
-                return
-            } catch {
-                guard ContinuousClock.now < deadline else {
-                    logger.error("cannot record the end of the run; its lease will run out and another replica will fail it: \(error)")
-                    return
-                }
-                logger.warning("cannot record the end of the run yet; retrying: \(error)")
-                try? await Task.sleep(for: .seconds(1))
+        do {
+            let cursors = state == .succeeded ? tracker.cursors : []
+            let ended = try await waitingOutTheStore(evenWhenStopped: true) { [store, runID, claim, state] in
+                try await store.runs.transition(runID, from: .running, to: state, fence: claim.fence, update: update, cursors: cursors)
             }
+            if ended == nil { logger.warning("the run had already been moved by someone else; its end was not recorded") }
+            logger.info("run ended", metadata: ["state": "\(RunStateMachine.name(state))", "error": "\(error)"])
+        } catch {
+            logger.error("cannot record the end of the run; its lease will run out and another replica will fail it: \(error)")
         }
     }
 }

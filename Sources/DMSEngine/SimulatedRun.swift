@@ -5,17 +5,17 @@ import Foundation
 /// its duration, then reports success, and a cancel ends it at once as `cancelled` — enough for
 /// trying out schedules and for exercising the control plane (scheduler, leases, replicas) at a
 /// scale no real engine reaches on one machine.
-final class SimulatedRun: EngineRun, @unchecked Sendable {
+final class SimulatedRun: EngineRun {
     let output: AsyncStream<EngineOutput>
     private let continuation: AsyncStream<EngineOutput>.Continuation
-    private let lock = NSLock()
-    private var task: Task<Void, Never>?
+    private let task: Task<Void, Never>
 
     init(runID: String, duration: Duration) {
-        (output, continuation) = AsyncStream.makeStream(of: EngineOutput.self)
+        let (output, continuation) = AsyncStream.makeStream(of: EngineOutput.self)
         continuation.yield(.event(EngineEvent(name: "started", fields: ["application_id": .string("simulated-\(runID)"), "spark_version": .string("none (simulate mode)")])))
         continuation.yield(.log("[simulate] no Spark application: this run moves no data and succeeds after \(duration)"))
-        let continuation = continuation
+        self.output = output
+        self.continuation = continuation
         task = Task {
             let finished = (try? await Task.sleep(for: duration)) != nil
             continuation.yield(.event(EngineEvent(name: "result", fields: ["state": .string(finished ? "succeeded" : "cancelled")])))
@@ -24,11 +24,11 @@ final class SimulatedRun: EngineRun, @unchecked Sendable {
     }
 
     func cancel() async {
-        lock.withLock { task }?.cancel()
+        task.cancel()
     }
 
     func kill() async {
-        lock.withLock { task }?.cancel()
+        task.cancel()
         continuation.finish()
     }
 

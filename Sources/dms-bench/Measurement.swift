@@ -44,10 +44,15 @@ struct RunResult: Sendable {
 
     /// The `p`-th percentile (0...100) in milliseconds, nearest rank.
     func percentileMilliseconds(_ p: Double) -> Double {
-        guard !latencies.isEmpty else { return .nan }
-        let rank = Int((p / 100 * Double(latencies.count)).rounded(.up)) - 1
-        return Double(latencies[min(max(rank, 0), latencies.count - 1)]) / 1e6
+        nearestRank(latencies, p).map { Double($0) / 1e6 } ?? .nan
     }
+}
+
+/// The `p`-th percentile (0...100) of `sorted` by nearest rank; nil when it is empty.
+func nearestRank<Value>(_ sorted: [Value], _ p: Double) -> Value? {
+    guard !sorted.isEmpty else { return nil }
+    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
 }
 
 /// One figure of the report with its baseline.

@@ -143,10 +143,7 @@ struct SchedulerBench: AsyncParsableCommand {
 
 /// The nearest-rank percentile of milliseconds.
 func percentile(_ values: [Double], _ p: Double) -> Double {
-    guard !values.isEmpty else { return .nan }
-    let sorted = values.sorted()
-    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
-    return sorted[min(max(rank, 0), sorted.count - 1)]
+    nearestRank(values.sorted(), p) ?? .nan
 }
 
 struct SchedulerBenchError: Error, CustomStringConvertible {
