@@ -111,6 +111,7 @@ public final class RPCServer: Service, Sendable {
         let tlsContext = self.tlsContext
         let handshakeTimeout = TimeAmount.nanoseconds(Int64(configuration.handshakeTimeout.nanoseconds))
         let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.nanoseconds))
+        let logger = self.logger
         return try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -119,11 +120,11 @@ public final class RPCServer: Service, Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(NIOSSLServerHandler(context: tlsContext))
-                    try pipeline.addHandler(HandshakeTimeoutHandler(timeout: handshakeTimeout, idleTimeout: idleTimeout))
+                    try pipeline.addHandler(HandshakeTimeoutHandler(timeout: handshakeTimeout, idleTimeout: idleTimeout, logger: logger))
                     try pipeline.addHandler(
                         ByteToMessageHandler(FrameDecoder(maximumFrameBytes: configuration.maximumFrameBytes)))
                     try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
-                    try pipeline.addHandler(IdleConnectionHandler())
+                    try pipeline.addHandler(IdleConnectionHandler(logger: logger))
                     return try NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>(wrappingChannelSynchronously: channel)
                 }
             }

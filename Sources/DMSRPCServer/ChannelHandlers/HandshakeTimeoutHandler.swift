@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOSSL
 import NIOTLS
@@ -12,11 +13,13 @@ final class HandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannelHand
 
     private let timeout: TimeAmount
     private let idleTimeout: TimeAmount
+    private let logger: Logger
     private var timer: Scheduled<Void>?
 
-    init(timeout: TimeAmount, idleTimeout: TimeAmount) {
+    init(timeout: TimeAmount, idleTimeout: TimeAmount, logger: Logger) {
         self.timeout = timeout
         self.idleTimeout = idleTimeout
+        self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -47,8 +50,13 @@ final class HandshakeTimeoutHandler: ChannelInboundHandler, RemovableChannelHand
     private func arm(_ context: ChannelHandlerContext) {
         guard timer == nil else { return }
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let (logger, timeout) = (self.logger, self.timeout)
         timer = context.eventLoop.scheduleTask(in: timeout) {
-            loopBound.value.close(promise: nil)
+            let context = loopBound.value
+            logger.debug(
+                "closing connection: no TLS handshake within the handshake timeout",
+                metadata: ["rpc.peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")", "rpc.handshake_timeout": "\(timeout)"])
+            context.close(promise: nil)
         }
     }
 }

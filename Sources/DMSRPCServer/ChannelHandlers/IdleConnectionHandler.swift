@@ -1,5 +1,6 @@
 import DMSProto
 import DMSWire
+import Logging
 import NIOCore
 
 /// Closes a connection that has no call in flight and has been silent for the idle timeout.
@@ -14,8 +15,11 @@ final class IdleConnectionHandler: ChannelDuplexHandler {
     typealias OutboundOut = Dms_V1_Frame
 
     private var openCalls = 0
+    private let logger: Logger
 
-    init() {}
+    init(logger: Logger) {
+        self.logger = logger
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if unwrapInboundIn(data).type == .request { openCalls += 1 }
@@ -31,6 +35,8 @@ final class IdleConnectionHandler: ChannelDuplexHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is IdleStateHandler.IdleStateEvent {
             if openCalls == 0 {
+                logger.debug(
+                    "closing idle connection", metadata: ["rpc.peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
                 context.writeAndFlush(wrapOutboundOut(.goAway)).whenComplete { _ in }
                 context.close(promise: nil)
             }
