@@ -4,122 +4,135 @@ import Foundation
 import Logging
 import NIOCore
 
-/// Serves one client connection: reads frames, runs each call as its own task, answers CANCEL,
-/// enforces deadlines and the per-connection cap, and drains on shutdown.
+/// Serves one client connection from the tail of its channel pipeline: reads frames, runs each
+/// call as its own task, answers CANCEL, enforces deadlines and the per-connection cap, and
+/// drains on shutdown.
+///
+/// Everything but the handlers themselves happens on the channel's event loop, in plain channel
+/// handler callbacks: a frame is dispatched the moment it is decoded, and a call's END frame is
+/// written from that loop the moment its handler returns. Writes are flushed once per turn of
+/// the loop, so the answers of many calls leave in one TLS record and one system call.
 ///
 /// Each call runs in a `Task` of its own whose handle is kept in ``OpenCalls``, because CANCEL, a
-/// deadline or a drain must cancel that one call; the task closes its call and queues its END
-/// frame itself. No call outlives its connection: once input ends, the connection stops its
-/// calls and waits until ``OpenCalls`` is empty before it returns. END frames go through the
-/// connection's ``OutboundFrameQueue``, so the answers of many calls leave in one write.
-///
-/// All of a connection's tasks prefer the channel's event loop as their executor
-/// (``EventLoopTaskExecutor``): reading a frame, running a handler that does not block, and
-/// writing its answer then happen on the one thread that does the connection's I/O, without a
-/// thread hop (and a wake-up) at each step. Handlers that block hand their work to threads of
-/// their own (the PostgreSQL pool does).
-struct ConnectionHandler: Sendable {
-    let router: MethodRouter
-    let authenticator: any CallAuthenticator
-    let configuration: RPCServer.Configuration
-    let statistics: ServerStatistics
-    let logger: Logger
+/// deadline or a drain must cancel that one call. The tasks prefer the channel's event loop as
+/// their executor (``EventLoopTaskExecutor``): a handler that does not block runs, and answers,
+/// without a thread hop. Handlers that block hand their work to threads of their own (the
+/// PostgreSQL pool does). No call outlives its connection: when the connection ends, its calls
+/// are stopped, and ``closed`` completes once the last one has returned.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = Dms_V1_Frame
+    typealias OutboundOut = Dms_V1_Frame
 
-    /// Per-connection state shared by the reader and the call tasks.
-    private struct Connection: Sendable {
-        let calls: LockedValue<OpenCalls>
-        /// Stream items: written with back-pressure.
-        let sink: FrameSink
-        /// END, GOAWAY and connection errors: written in batches by the connection's writer task.
-        let queue: OutboundFrameQueue
-        let channel: any Channel
-        /// Runs the connection's tasks on the channel's event loop.
-        let executor: EventLoopTaskExecutor
-        /// Yields when a draining connection's last call has closed.
-        let drained: AsyncStream<Void>
-        let drainedContinuation: AsyncStream<Void>.Continuation
-        /// Who waits for the last call to close, once the connection's input has ended.
-        let closeWaiter: LockedValue<CheckedContinuation<Void, Never>?>
+    /// What every connection of a server shares.
+    struct Services: Sendable {
+        let router: MethodRouter
+        let authenticator: any CallAuthenticator
+        let configuration: RPCServer.Configuration
+        let statistics: ServerStatistics
+        let logger: Logger
     }
 
-    /// Runs until the peer closes, a protocol error, or the end of a drain that `drainRequests` starts.
-    func serve(_ connection: NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>, drainRequests: AsyncStream<Void>) async {
-        statistics.connectionOpened()
-        defer { statistics.connectionClosed() }
-        let channel = connection.channel
-        let executor = EventLoopTaskExecutor(channel.eventLoop)
-        do {
-            try await withTaskExecutorPreference(executor) {
-                try await serve(connection, executor: executor, drainRequests: drainRequests)
-            }
-        } catch {
-            logger.debug("connection ended with error", metadata: ["rpc.error": "\(error)"])
+    private let services: Services
+    private let eventLoop: any EventLoop
+    private let executor: EventLoopTaskExecutor
+    private let closedPromise: EventLoopPromise<Void>
+    private var context: ChannelHandlerContext?
+    private var calls: OpenCalls
+    /// False once the channel is inactive: nothing more is written.
+    private var isActive = false
+    /// True after a protocol error: the frames that follow are not read.
+    private var stoppedReading = false
+    private var flushScheduled = false
+    private var drainTimer: Scheduled<Void>?
+    /// Stream writes waiting for the channel to become writable, by ticket.
+    private var writabilityWaiters: [UInt64: EventLoopPromise<Void>] = [:]
+    private var nextWaiterTicket: UInt64 = 0
+    private var isClosedCompleted = false
+
+    /// Completes once the connection is closed and every call on it has ended.
+    var closed: EventLoopFuture<Void> { closedPromise.futureResult }
+
+    init(services: Services, eventLoop: any EventLoop) {
+        self.services = services
+        self.eventLoop = eventLoop
+        self.executor = EventLoopTaskExecutor(eventLoop)
+        self.closedPromise = eventLoop.makePromise(of: Void.self)
+        self.calls = OpenCalls(limit: services.configuration.maximumCallsPerConnection)
+    }
+
+    /// A sendable handle for the server: drains the connection from any thread.
+    var handle: ConnectionHandle {
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let loop = eventLoop
+        return ConnectionHandle(closed: closed) {
+            loop.execute { bound.value.drain() }
         }
     }
 
-    /// ``serve(_:drainRequests:)`` on the connection's executor.
-    private func serve(
-        _ connection: NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>, executor: EventLoopTaskExecutor, drainRequests: AsyncStream<Void>
-    ) async throws {
-        let channel = connection.channel
-        try await connection.executeThenClose { inbound, outbound in
-            let (drained, drainedContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-            let state = Connection(
-                calls: LockedValue(OpenCalls(limit: configuration.maximumCallsPerConnection)),
-                sink: FrameSink(writer: outbound), queue: OutboundFrameQueue(), channel: channel, executor: executor,
-                drained: drained, drainedContinuation: drainedContinuation,
-                closeWaiter: LockedValue(nil))
+    // MARK: - Channel events
 
-            await withDiscardingTaskGroup { connectionGroup in
-                connectionGroup.addTask {
-                    await state.queue.run(writingTo: outbound) { channel.close(promise: nil) }
-                }
-                await withDiscardingTaskGroup { group in
-                    group.addTask {
-                        for await _ in drainRequests {
-                            await drain(state)
-                            state.queue.closeWhenEmpty()
-                            return
-                        }
-                    }
-                    await readFrames(inbound, state)
-                    for task in state.calls.withLock({ $0.stopAll(.connectionClosed) }) { task.cancel() }
-                    group.cancelAll()
-                    await waitForCallsToClose(state)
-                }
-                // Every call has ended: write what is queued (a connection error, say), then stop.
-                state.queue.finish()
-            }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        services.statistics.connectionOpened()
+        isActive = context.channel.isActive
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        isActive = true
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !stoppedReading else { return }
+        if let problem = dispatch(unwrapInboundIn(data)) {
+            services.logger.debug("closing connection after protocol error", metadata: ["rpc.error": "\(problem.message)"])
+            fail(with: problem)
         }
     }
 
-    /// Reads and dispatches frames until the peer closes or breaks the protocol.
-    private func readFrames(
-        _ inbound: NIOAsyncChannelInboundStream<Dms_V1_Frame>, _ state: Connection
-    ) async {
-        do {
-            for try await frame in inbound {
-                if let problem = dispatch(frame, state) {
-                    state.queue.enqueue(.end(callID: 0, error: problem))
-                    logger.debug("closing connection after protocol error", metadata: ["rpc.error": "\(problem.message)"])
-                    return
-                }
-            }
-        } catch let error as FrameError {
-            state.queue.enqueue(.end(callID: 0, error: error.status))
-            logger.debug("closing connection after framing error", metadata: ["rpc.error": "\(error)"])
-        } catch {
-            logger.debug("connection read failed", metadata: ["rpc.error": "\(error)"])
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let error = error as? FrameError {
+            services.logger.debug("closing connection after framing error", metadata: ["rpc.error": "\(error)"])
+            fail(with: error.status)
+        } else {
+            services.logger.debug("connection failed", metadata: ["rpc.error": "\(error)"])
+            stoppedReading = true
+            context.close(promise: nil)
         }
     }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { resumeWriters(with: .success(())) }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        isActive = false
+        stoppedReading = true
+        drainTimer?.cancel()
+        drainTimer = nil
+        for task in calls.stopAll(.connectionClosed) { task.cancel() }
+        resumeWriters(with: .failure(ChannelError.ioOnClosedChannel))
+        completeIfDone()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // The pipeline is torn down after the channel closed; nothing is left to do but be sure.
+        isActive = false
+        completeIfDone()
+        self.context = nil
+    }
+
+    // MARK: - Calls
 
     /// Acts on one inbound frame. Returns a status when the frame breaks the protocol.
-    private func dispatch(_ frame: Dms_V1_Frame, _ state: Connection) -> RPCError? {
+    private func dispatch(_ frame: Dms_V1_Frame) -> RPCError? {
         switch frame.type {
         case .request:
-            return open(frame, state)
+            return open(frame)
         case .cancel:
-            state.calls.withLock { $0.stop(frame.callID, .cancelledByClient) }?.cancel()
+            calls.stop(frame.callID, .cancelledByClient)?.cancel()
             return nil
         default:
             return RPCError(.invalidArgument, "a client may not send frames of type \(frame.type)")
@@ -127,75 +140,65 @@ struct ConnectionHandler: Sendable {
     }
 
     /// Opens the call of a REQUEST frame and starts its task.
-    private func open(_ request: Dms_V1_Frame, _ state: Connection) -> RPCError? {
+    private func open(_ request: Dms_V1_Frame) -> RPCError? {
         let callID = request.callID
-        guard let route = router.route(for: request.method) else {
+        guard let route = services.router.route(for: request.method) else {
             if callID == 0 { return RPCError(.invalidArgument, "REQUEST with call_id 0") }
-            state.queue.enqueue(.end(callID: callID, error: RPCError(.unimplemented, "unknown method \(request.method)")))
+            write(.end(callID: callID, error: RPCError(.unimplemented, "unknown method \(request.method)")))
             return nil
         }
-        switch state.calls.withLock({ $0.open(callID, kind: route.descriptor.kind) }) {
+        switch calls.open(callID, kind: route.descriptor.kind) {
         case .zeroCallID:
             return RPCError(.invalidArgument, "REQUEST with call_id 0")
         case .duplicateCallID:
             return RPCError(.invalidArgument, "REQUEST reuses call_id \(callID), which is still open")
         case .tooManyCalls(let limit):
-            state.queue.enqueue(
-                .end(callID: callID, error: RPCError(.resourceExhausted, "too many calls in flight on this connection (limit \(limit))")))
+            write(.end(callID: callID, error: RPCError(.resourceExhausted, "too many calls in flight on this connection (limit \(limit))")))
             return nil
         case .draining:
-            state.queue.enqueue(.end(callID: callID, error: RPCError(.unavailable, "server is shutting down")))
+            write(.end(callID: callID, error: RPCError(.unavailable, "server is shutting down")))
             return nil
         case nil:
             break
         }
 
-        statistics.callStarted()
-        let received = NIODeadline.now()
-        let handler = Task(executorPreference: state.executor) {
-            let outcome = await invoke(route, request: request, state: state)
-            finish(callID, outcome: outcome, timeout: request.timeoutMs, state)
+        services.statistics.callStarted()
+        let received = request.timeoutMs > 0 ? NIODeadline.now() : nil
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let (loop, services, sink) = (eventLoop, services, streamSink)
+        // Runs on the event loop (its executor preference) unless a handler moves it; the END is
+        // written from the loop either way.
+        let task = Task(executorPreference: executor) {
+            let outcome = await services.invoke(route, request: request, sink: sink)
+            if loop.inEventLoop {
+                bound.value.finish(callID, outcome: outcome, timeout: request.timeoutMs)
+            } else {
+                loop.execute { bound.value.finish(callID, outcome: outcome, timeout: request.timeoutMs) }
+            }
             return outcome
         }
-        state.calls.withLock { $0.attach(callID, task: handler) }?.cancel()
-        if request.timeoutMs > 0 {
-            let calls = state.calls
-            let timer = state.channel.eventLoop.scheduleTask(
-                deadline: received + .milliseconds(Int64(clamping: request.timeoutMs))
-            ) {
-                let task = calls.withLock { $0.stop(callID, .deadlineExceeded) }
+        calls.attach(callID, task: task)?.cancel()
+        if let received {
+            let timer = eventLoop.scheduleTask(deadline: received + .milliseconds(Int64(clamping: request.timeoutMs))) {
+                let task = bound.value.calls.stop(callID, .deadlineExceeded)
                 task?.cancel()
             }
-            state.calls.withLock { $0.attach(callID, deadline: timer) }?.cancel()
+            calls.attach(callID, deadline: timer)?.cancel()
         }
         return nil
     }
 
-    /// Closes call `callID` once its handler is done: queues its END frame, and tells a drain or
-    /// the connection's end when it was the last call.
-    private func finish(_ callID: UInt64, outcome: Dms_V1_Frame, timeout: UInt64, _ state: Connection) {
-        let closing = state.calls.withLock { $0.close(callID) }
+    /// Closes call `callID` once its handler is done: writes its END frame, and ends a drain or
+    /// the connection when it was the last call.
+    private func finish(_ callID: UInt64, outcome: Dms_V1_Frame, timeout: UInt64) {
+        let closing = calls.close(callID)
         closing.deadline?.cancel()
-        statistics.callEnded()
+        services.statistics.callEnded()
         if let end = Self.endFrame(callID: callID, outcome: outcome, stopReason: closing.stopReason, timeout: timeout) {
-            state.queue.enqueue(end)
+            write(end)
         }
-        if closing.drained { state.drainedContinuation.yield() }
-        if closing.empty { state.closeWaiter.withLock { $0.take() }?.resume() }
-    }
-
-    /// Waits until every call of the connection has closed (they were told to stop). The wait
-    /// ignores cancellation, as a task group's wait for its children does.
-    private func waitForCallsToClose(_ state: Connection) async {
-        await withCheckedContinuation { continuation in
-            // Checked and registered under the calls' lock, so the last close cannot slip between.
-            let empty = state.calls.withLock { calls in
-                if calls.count == 0 { return true }
-                state.closeWaiter.withLock { $0 = continuation }
-                return false
-            }
-            if empty { continuation.resume() }
-        }
+        if closing.drained { closeAfterWrites() }
+        if closing.empty { completeIfDone() }
     }
 
     /// The END frame of a finished call: the handler's own outcome, unless the call was stopped.
@@ -211,8 +214,134 @@ struct ConnectionHandler: Sendable {
         }
     }
 
+    // MARK: - Draining and closing
+
+    /// Sends GOAWAY, ends the streams, and lets unary calls finish for up to the drain timeout.
+    private func drain() {
+        guard isActive, !calls.isDraining else { return }
+        write(.goAway)
+        let (cancel, empty) = calls.beginDrain()
+        for task in cancel { task.cancel() }
+        if empty {
+            closeAfterWrites()
+            return
+        }
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let timeout = TimeAmount.nanoseconds(services.configuration.drainTimeout.nanoseconds)
+        drainTimer = eventLoop.scheduleTask(in: timeout) {
+            // Past the drain timeout: stop what is left; the connection closes after the last END.
+            for task in bound.value.calls.stopAll(.draining) { task.cancel() }
+        }
+    }
+
+    /// Ends the connection with a connection-level error (END with call id 0), then closes it.
+    private func fail(with error: RPCError) {
+        stoppedReading = true
+        for task in calls.stopAll(.connectionClosed) { task.cancel() }
+        write(.end(callID: 0, error: error))
+        closeAfterWrites()
+    }
+
+    /// Flushes what was written, then closes the channel.
+    private func closeAfterWrites() {
+        guard let context, isActive else { return }
+        drainTimer?.cancel()
+        drainTimer = nil
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    /// Completes ``closed`` once the channel is inactive and no call is left.
+    private func completeIfDone() {
+        guard !isActive, calls.count == 0, !isClosedCompleted else { return }
+        isClosedCompleted = true
+        services.statistics.connectionClosed()
+        closedPromise.succeed(())
+    }
+
+    // MARK: - Writing
+
+    /// Writes `frame`; the flush follows at the end of this turn of the event loop.
+    private func write(_ frame: Dms_V1_Frame) {
+        guard let context, isActive else { return }
+        context.write(wrapOutboundOut(frame), promise: nil)
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        eventLoop.execute {
+            let handler = bound.value
+            handler.flushScheduled = false
+            if handler.isActive { handler.context?.flush() }
+        }
+    }
+
+    /// Writes a stream item. Returns nil when the connection can take more, or a future that
+    /// completes once it can (fails if it closes first).
+    private func writeStreamItem(_ frame: Dms_V1_Frame, ticket: UInt64) throws -> EventLoopFuture<Void>? {
+        guard let context, isActive else { throw ChannelError.ioOnClosedChannel }
+        write(frame)
+        if context.channel.isWritable { return nil }
+        let promise = eventLoop.makePromise(of: Void.self)
+        writabilityWaiters[ticket] = promise
+        return promise.futureResult
+    }
+
+    private func resumeWriters(with result: Result<Void, any Error>) {
+        guard !writabilityWaiters.isEmpty else { return }
+        let waiters = writabilityWaiters
+        writabilityWaiters.removeAll()
+        for promise in waiters.values { promise.completeWith(result) }
+    }
+
+    private func cancelWaiter(_ ticket: UInt64) {
+        writabilityWaiters.removeValue(forKey: ticket)?.fail(CancellationError())
+    }
+
+    private func takeTicket() -> UInt64 {
+        nextWaiterTicket &+= 1
+        return nextWaiterTicket
+    }
+
+    /// Where stream items go: written from the loop, waiting while the connection cannot take
+    /// more (a client that stops reading stalls its streams instead of growing server memory).
+    private var streamSink: FrameSink {
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let loop = eventLoop
+        return FrameSink { frame in
+            let (ticket, waiting) = try await Self.onLoop(loop) {
+                let handler = bound.value
+                let ticket = handler.takeTicket()
+                return (ticket, try handler.writeStreamItem(frame, ticket: ticket))
+            }
+            guard let waiting else { return }
+            try await withTaskCancellationHandler {
+                try await waiting.get()
+            } onCancel: {
+                loop.execute { bound.value.cancelWaiter(ticket) }
+            }
+        }
+    }
+
+    /// Runs `body` on `loop`: at once when already there, else through a hop.
+    private static func onLoop<Result: Sendable>(
+        _ loop: any EventLoop, _ body: @escaping @Sendable () throws -> Result
+    ) async throws -> Result {
+        if loop.inEventLoop { return try body() }
+        return try await loop.submit(body).get()
+    }
+}
+
+/// What the server keeps of a connection: how to drain it and when it is gone.
+struct ConnectionHandle: Sendable {
+    /// Completes once the connection is closed and its last call has ended.
+    let closed: EventLoopFuture<Void>
+    /// Starts a graceful drain (GOAWAY, streams ended, unary calls given the drain timeout).
+    let drain: @Sendable () -> Void
+}
+
+extension ConnectionHandler.Services {
     /// Authenticates and runs the handler, turning whatever it throws into a status.
-    private func invoke(_ route: MethodRouter.Route, request: Dms_V1_Frame, state: Connection) async -> Dms_V1_Frame {
+    func invoke(_ route: MethodRouter.Route, request: Dms_V1_Frame, sink: FrameSink) async -> Dms_V1_Frame {
         let callID = request.callID
         do {
             let principal = try await authenticator.authenticate(method: route.descriptor, metadata: request.metadata)
@@ -223,7 +352,7 @@ struct ConnectionHandler: Sendable {
             let context = CallContext(
                 callID: callID, method: route.descriptor, metadata: metadata, principal: principal,
                 deadline: deadline, logger: logger)
-            let response = try await route.run(request.payload, context, state.sink)
+            let response = try await route.run(request.payload, context, sink)
             return .end(callID: callID, payload: response ?? Data())
         } catch let error as any RPCErrorConvertible {
             return .end(callID: callID, error: error.rpcError)
@@ -237,32 +366,6 @@ struct ConnectionHandler: Sendable {
                     "rpc.error": "\(String(reflecting: type(of: error)))",
                 ])
             return .end(callID: callID, error: RPCError(.internal, "internal error (call \(callID))"))
-        }
-    }
-
-    /// Sends GOAWAY, ends the streams, and waits for unary calls up to the drain timeout.
-    private func drain(_ state: Connection) async {
-        state.queue.enqueue(.goAway)
-        let (cancel, empty) = state.calls.withLock { $0.beginDrain() }
-        for task in cancel { task.cancel() }
-        if empty { return }
-        let timeout = configuration.drainTimeout
-        let finished = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for await _ in state.drained { return true }
-                return false
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-        if !finished {
-            // Past the drain timeout: stop what is left; the connection closes right after.
-            for task in state.calls.withLock({ $0.stopAll(.draining) }) { task.cancel() }
         }
     }
 }

@@ -1,12 +1,23 @@
 import DMSProto
 import NIOCore
 
-/// The outbound side of one connection, shared by all of its calls.
+/// The outbound side of one connection for stream items, shared by all of its calls.
 struct FrameSink: Sendable {
-    let writer: NIOAsyncChannelOutboundWriter<Dms_V1_Frame>
+    private let sendFrame: @Sendable (Dms_V1_Frame) async throws -> Void
 
-    /// Writes and flushes one frame, waiting while the connection is not writable.
+    /// A sink that sends with `send`, which returns once the connection has taken the frame and
+    /// waits while it cannot take more.
+    init(_ send: @escaping @Sendable (Dms_V1_Frame) async throws -> Void) {
+        sendFrame = send
+    }
+
+    /// A sink over an async channel's writer (which waits on writability itself).
+    init(writer: NIOAsyncChannelOutboundWriter<Dms_V1_Frame>) {
+        sendFrame = { try await writer.write($0) }
+    }
+
+    /// Writes one frame, waiting while the connection is not writable.
     func send(_ frame: Dms_V1_Frame) async throws {
-        try await writer.write(frame)
+        try await sendFrame(frame)
     }
 }

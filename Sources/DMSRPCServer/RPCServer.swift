@@ -22,11 +22,12 @@ public final class RPCServer: Service, Sendable {
     private let logger: Logger
     private let eventLoopGroup: any EventLoopGroup
     private let onListening: @Sendable (SocketAddress) -> Void
-    private let drainSignals = Mutex(DrainSignals())
+    private let connections = Mutex(LiveConnections())
 
-    /// The drain triggers of live connections, and whether draining has begun.
-    private struct DrainSignals {
-        var continuations: [ObjectIdentifier: AsyncStream<Void>.Continuation] = [:]
+    /// The live connections, and whether draining has begun.
+    private struct LiveConnections {
+        var handles: [UInt64: ConnectionHandle] = [:]
+        var nextID: UInt64 = 0
         var draining = false
     }
 
@@ -63,18 +64,15 @@ public final class RPCServer: Service, Sendable {
             logger.info("listening", metadata: ["rpc.address": "\(address)"])
             onListening(address)
         }
-        let handler = ConnectionHandler(
-            router: router, authenticator: authenticator, configuration: configuration,
-            statistics: statistics, logger: logger)
 
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
-                try await listener.executeThenClose { connections in
-                    for try await connection in connections {
-                        let drainRequests = registerConnection(connection.channel)
+                try await listener.executeThenClose { accepted in
+                    for try await connection in accepted {
+                        let id = register(connection)
                         group.addTask {
-                            await handler.serve(connection, drainRequests: drainRequests)
-                            self.unregisterConnection(connection.channel)
+                            try? await connection.closed.get()
+                            self.unregister(id)
                         }
                     }
                 }
@@ -83,35 +81,38 @@ public final class RPCServer: Service, Sendable {
             self.logger.info("draining", metadata: ["rpc.drain_timeout": "\(self.configuration.drainTimeout)"])
             self.statistics.beginDraining()
             listener.channel.close(promise: nil)
-            self.drainSignals.withLock { signals in
-                signals.draining = true
-                for continuation in signals.continuations.values { continuation.yield() }
+            let handles = self.connections.withLock { live in
+                live.draining = true
+                return Array(live.handles.values)
             }
+            for handle in handles { handle.drain() }
         }
         logger.info("stopped")
     }
 
-    private func registerConnection(_ channel: any Channel) -> AsyncStream<Void> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Void.self)
-        drainSignals.withLock { signals in
-            signals.continuations[ObjectIdentifier(channel)] = continuation
-            if signals.draining { continuation.yield() }
+    /// Keeps `connection` for a drain (and drains it at once when the drain has begun).
+    private func register(_ connection: ConnectionHandle) -> UInt64 {
+        let (id, draining) = connections.withLock { live in
+            live.nextID += 1
+            live.handles[live.nextID] = connection
+            return (live.nextID, live.draining)
         }
-        return stream
+        if draining { connection.drain() }
+        return id
     }
 
-    private func unregisterConnection(_ channel: any Channel) {
-        drainSignals.withLock { signals in
-            signals.continuations.removeValue(forKey: ObjectIdentifier(channel))?.finish()
-        }
+    private func unregister(_ id: UInt64) {
+        _ = connections.withLock { $0.handles.removeValue(forKey: id) }
     }
 
-    private func bind() async throws -> NIOAsyncChannel<NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>, Never> {
+    private func bind() async throws -> NIOAsyncChannel<ConnectionHandle, Never> {
         let configuration = self.configuration
         let tlsContext = self.tlsContext
         let handshakeTimeout = TimeAmount.nanoseconds(Int64(configuration.handshakeTimeout.nanoseconds))
         let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.nanoseconds))
         let logger = self.logger
+        let services = ConnectionHandler.Services(
+            router: router, authenticator: authenticator, configuration: configuration, statistics: statistics, logger: logger)
         return try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -125,7 +126,9 @@ public final class RPCServer: Service, Sendable {
                         ByteToMessageHandler(FrameDecoder(maximumFrameBytes: configuration.maximumFrameBytes)))
                     try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
                     try pipeline.addHandler(IdleConnectionHandler(logger: logger))
-                    return try NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>(wrappingChannelSynchronously: channel)
+                    let connection = ConnectionHandler(services: services, eventLoop: channel.eventLoop)
+                    try pipeline.addHandler(connection)
+                    return connection.handle
                 }
             }
     }
