@@ -5,7 +5,6 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import SwiftProtobuf
-import Synchronization
 
 /// A client of one dmsd over one TLS connection, on which any number of calls run at once.
 ///
@@ -13,28 +12,19 @@ import Synchronization
 /// runs the body, and closes the connection whatever happens.
 public final class RPCClient: Sendable {
     private let configuration: Configuration
-    /// Every frame the client sends, written in batches by one task.
-    private let queue: OutboundFrameQueue
+    private let channel: any Channel
+    /// The tail handler, which writes the client's frames; used on the channel's event loop only.
+    private let writer: NIOLoopBound<ClientFrameHandler>
+    private let calls: CallTable
     private let eventLoop: any EventLoop
     private let baseMetadata: [String: String]
-    private let state = Mutex(State())
 
-    private enum Pending: Sendable {
-        case unary(ResponseSlot)
-        case stream(AsyncThrowingStream<Dms_V1_Frame, any Error>.Continuation)
-    }
-
-    private struct State {
-        var nextCallID: UInt64 = 1
-        var pending: [UInt64: Pending] = [:]
-        /// Set once the server said GOAWAY or the connection ended: new calls fail with it.
-        var refusal: RPCError?
-    }
-
-    private init(configuration: Configuration, queue: OutboundFrameQueue, eventLoop: any EventLoop) {
+    private init(configuration: Configuration, connection: Connection) {
         self.configuration = configuration
-        self.queue = queue
-        self.eventLoop = eventLoop
+        self.channel = connection.channel
+        self.writer = connection.writer
+        self.calls = connection.calls
+        self.eventLoop = connection.channel.eventLoop
         var metadata: [String: String] = [MetadataKey.client: "dms-swift-client/\(DMSClientVersion.current)"]
         if let token = configuration.token { metadata[MetadataKey.authorization] = "Bearer \(token)" }
         if let namespace = configuration.namespace { metadata[MetadataKey.namespace] = namespace }
@@ -54,38 +44,29 @@ public final class RPCClient: Sendable {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         _ body: (RPCClient) async throws -> Result
     ) async throws -> Result {
-        let channel = try await connect(configuration, eventLoopGroup: eventLoopGroup)
-        let eventLoop = channel.channel.eventLoop
-        let queue = OutboundFrameQueue()
-        // The writer and the reader run on the channel's event loop, where their I/O happens: a
-        // call then costs one hop onto the loop (waking the writer) and one back (resuming the
-        // caller), instead of two more through tasks on the global executor.
-        let executor = EventLoopTaskExecutor(eventLoop)
-        return try await channel.executeThenClose { inbound, outbound in
-            let client = RPCClient(configuration: configuration, queue: queue, eventLoop: eventLoop)
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask(executorPreference: executor) { await queue.run(writingTo: outbound) }
-                group.addTask(executorPreference: executor) {
-                    var ending = RPCError(.unavailable, "connection closed by the server")
-                    do {
-                        for try await frame in inbound { client.receive(frame) }
-                    } catch let error as FrameError {
-                        ending = RPCError(.internal, "server sent a bad frame: \(error)")
-                    } catch let error as NIOSSLError {
-                        ending = RPCError(.unavailable, "TLS failed: \(describeTLSFailure(error))")
-                    } catch {
-                        ending = RPCError(.unavailable, "connection lost: \(describe(error))")
-                    }
-                    client.connectionEnded(ending)
-                }
-                defer {
-                    queue.finish()
-                    group.cancelAll()
-                }
-                guard configuration.runsBodyOnEventLoop else { return try await body(client) }
-                return try await withTaskExecutorPreference(executor) { try await body(client) }
+        let connection = try await connect(configuration, eventLoopGroup: eventLoopGroup)
+        let client = RPCClient(configuration: configuration, connection: connection)
+        do {
+            let result: Result
+            if configuration.runsBodyOnEventLoop {
+                // The body then runs on the connection's event loop, where its I/O happens: a
+                // call's request is written, and its caller resumed, without a thread hop.
+                result = try await withTaskExecutorPreference(EventLoopTaskExecutor(client.eventLoop)) { try await body(client) }
+            } else {
+                result = try await body(client)
             }
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
         }
+    }
+
+    /// Closes the connection; calls still open fail with `UNAVAILABLE`.
+    private func close() async {
+        try? await channel.close()
+        calls.connectionEnded(RPCError(.unavailable, "connection closed by the client"))
     }
 
     /// Calls a unary method and returns its response.
@@ -101,11 +82,11 @@ public final class RPCClient: Sendable {
         let timer = scheduleDeadline(options.timeout, callID: callID)
         defer { timer?.cancel() }
         let slot = ResponseSlot()
-        if let refusal = register(callID, .unary(slot)) { throw refusal }
+        if let refusal = calls.register(callID, .unary(slot)) { throw refusal }
         let end: Dms_V1_Frame = try await withTaskCancellationHandler {
             // A frame that cannot be written means the connection is going down: its end (with the
             // real reason, e.g. a TLS alert) fails every pending call, this one included.
-            queue.enqueue(requestFrame)
+            send(requestFrame)
             return try await slot.wait()
         } onCancel: {
             self.abandon(callID, with: CancellationError())
@@ -132,18 +113,27 @@ public final class RPCClient: Sendable {
             timer?.cancel()
             if case .cancelled = termination { self?.abandon(callID, with: CancellationError()) }
         }
-        if let refusal = register(callID, .stream(continuation)) {
+        if let refusal = calls.register(callID, .stream(continuation)) {
             continuation.finish(throwing: refusal)
         } else {
-            queue.enqueue(requestFrame)
+            send(requestFrame)
         }
         return ServerStreamCall(callID: callID, frames: frames, client: self)
     }
 
     /// Sends CANCEL for `callID` but keeps listening, so the server's END(CANCELLED) still arrives.
     func requestCancel(_ callID: UInt64) {
-        let isOpen = state.withLock { $0.pending[callID] != nil }
-        if isOpen { queue.enqueue(.cancel(callID: callID)) }
+        if calls.isOpen(callID) { send(.cancel(callID: callID)) }
+    }
+
+    /// Writes `frame` from the connection's event loop (at once when already there).
+    private func send(_ frame: Dms_V1_Frame) {
+        if eventLoop.inEventLoop {
+            writer.value.write(frame)
+        } else {
+            let writer = self.writer
+            eventLoop.execute { writer.value.write(frame) }
+        }
     }
 
     // MARK: - Call table
@@ -155,21 +145,10 @@ public final class RPCClient: Sendable {
         let timeoutMilliseconds = options.timeout.map {
             UInt64(max(1, $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000))
         } ?? 0
-        let callID = state.withLock { state in
-            defer { state.nextCallID += 1 }
-            return state.nextCallID
-        }
+        let callID = calls.nextCallID()
         return .request(
             callID: callID, method: method.fullName, payload: try request.serializedData(), metadata: metadata,
             timeoutMilliseconds: timeoutMilliseconds)
-    }
-
-    private func register(_ callID: UInt64, _ pending: Pending) -> RPCError? {
-        state.withLock { state in
-            if let refusal = state.refusal { return refusal }
-            state.pending[callID] = pending
-            return nil
-        }
     }
 
     /// Ends call `callID` with `DEADLINE_EXCEEDED` when `timeout` passes first.
@@ -184,59 +163,21 @@ public final class RPCClient: Sendable {
 
     /// Forgets a call the caller no longer waits for, telling the server to stop it.
     private func abandon(_ callID: UInt64, with error: any Error) {
-        guard let pending = state.withLock({ $0.pending.removeValue(forKey: callID) }) else { return }
-        queue.enqueue(.cancel(callID: callID))
-        switch pending {
-        case .unary(let slot): slot.resolve(.failure(error))
-        case .stream(let continuation): continuation.finish(throwing: error)
-        }
-    }
-
-    private func receive(_ frame: Dms_V1_Frame) {
-        switch frame.type {
-        case .message:
-            if case .stream(let continuation) = state.withLock({ $0.pending[frame.callID] }) {
-                continuation.yield(frame)
-            }
-        case .end where frame.callID == 0:
-            connectionEnded(RPCError(status: frame.status))
-        case .end:
-            switch state.withLock({ $0.pending.removeValue(forKey: frame.callID) }) {
-            case .unary(let slot): slot.resolve(.success(frame))
-            case .stream(let continuation):
-                continuation.yield(frame)
-                continuation.finish()
-            case nil: break
-            }
-        case .goaway:
-            state.withLock { $0.refusal = $0.refusal ?? Self.goingAway }
-        default:
-            break
-        }
-    }
-
-    private static let goingAway = RPCError(.unavailable, "server is shutting down")
-
-    private func connectionEnded(_ error: RPCError) {
-        let pending = state.withLock { state in
-            if state.refusal == nil || state.refusal == Self.goingAway { state.refusal = error }
-            defer { state.pending.removeAll() }
-            return state.pending.values
-        }
-        for entry in pending {
-            switch entry {
-            case .unary(let slot): slot.resolve(.failure(error))
-            case .stream(let continuation): continuation.finish(throwing: error)
-            }
-        }
-        queue.finish()
+        if calls.abandon(callID, with: error) { send(.cancel(callID: callID)) }
     }
 
     // MARK: - Connecting
 
+    /// A connected channel, its tail handler, and its call table.
+    private struct Connection: Sendable {
+        let channel: any Channel
+        let writer: NIOLoopBound<ClientFrameHandler>
+        let calls: CallTable
+    }
+
     private static func connect(
         _ configuration: Configuration, eventLoopGroup: any EventLoopGroup
-    ) async throws -> NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame> {
+    ) async throws -> Connection {
         let tlsContext: NIOSSLContext
         do {
             tlsContext = try ClientTLS.makeContext(configuration)
@@ -249,9 +190,10 @@ public final class RPCClient: Sendable {
         let connectTimeout = TimeAmount.nanoseconds(max(1, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))
         let loop = eventLoopGroup.next()
         let handshake = loop.makePromise(of: Void.self)
-        let channel: NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>
+        let calls = CallTable()
+        let connection: Connection
         do {
-            channel = try await ClientBootstrap(group: loop)
+            connection = try await ClientBootstrap(group: loop)
                 .connectTimeout(connectTimeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .connect(host: configuration.host, port: configuration.port) { channel in
@@ -261,7 +203,9 @@ public final class RPCClient: Sendable {
                         try pipeline.addHandler(HandshakeObserver(promise: handshake))
                         try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maximumFrameBytes)))
                         try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
-                        return try NIOAsyncChannel<Dms_V1_Frame, Dms_V1_Frame>(wrappingChannelSynchronously: channel)
+                        let tail = ClientFrameHandler(calls: calls)
+                        try pipeline.addHandler(tail)
+                        return Connection(channel: channel, writer: NIOLoopBound(tail, eventLoop: channel.eventLoop), calls: calls)
                     }
                 }
         } catch {
@@ -279,13 +223,11 @@ public final class RPCClient: Sendable {
         do {
             try await handshake.futureResult.get()
         } catch {
-            // Close through the async channel so its writer is finished: a writer deinited
-            // unfinished is a precondition failure in NIO.
-            try? await channel.executeThenClose { _, _ in }
+            try? await connection.channel.close()
             throw RPCError(
                 .unavailable, "TLS handshake with \(configuration.host):\(configuration.port) failed: \(describe(error))")
         }
-        return channel
+        return connection
     }
 }
 
