@@ -3,21 +3,25 @@ import DMSWire
 import NIOCore
 import NIOSSL
 
-/// The tail of a client connection's pipeline: hands every frame from the server to the call
-/// table, writes the client's frames (flushed once per turn of the event loop, so the requests
-/// of many calls leave in one TLS record), and fails the open calls when the connection ends.
+/// The tail of a client connection's pipeline: cuts the server's bytes into frames and hands
+/// each to the call table, writes the client's frames (batched and flushed once per turn of the
+/// event loop, so the requests of many calls leave in one TLS record), and fails the open calls
+/// when the connection ends.
 final class ClientFrameHandler: ChannelInboundHandler {
-    typealias InboundIn = Dms_V1_Frame
-    typealias OutboundOut = Dms_V1_Frame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let calls: CallTable
     private var context: ChannelHandlerContext?
+    private var reader: FrameReader
+    private var batch = FrameBatch(allocator: ByteBufferAllocator())
     private var flushScheduled = false
     /// Why the connection ended, when it was an error rather than the server closing.
     private var failure: RPCError?
 
-    init(calls: CallTable) {
+    init(calls: CallTable, maximumFrameBytes: Int) {
         self.calls = calls
+        self.reader = FrameReader(maximumFrameBytes: maximumFrameBytes)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -29,14 +33,22 @@ final class ClientFrameHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        calls.receive(unwrapInboundIn(data))
+        guard failure == nil else { return }
+        do {
+            try reader.read(unwrapInboundIn(data)) { frame in
+                calls.receive(frame)
+                return true
+            }
+        } catch {
+            failure = RPCError(.internal, "server sent a bad frame: \(error)")
+            context.close(promise: nil)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if failure == nil {
             failure =
                 switch error {
-                case let error as FrameError: RPCError(.internal, "server sent a bad frame: \(error)")
                 case let error as NIOSSLError: RPCError(.unavailable, "TLS failed: \(describeTLSFailure(error))")
                 default: RPCError(.unavailable, "connection lost: \(describe(error))")
                 }
@@ -49,18 +61,33 @@ final class ClientFrameHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    /// Writes `frame`; the flush follows at the end of this turn of the event loop. A frame
-    /// written after the connection closed is dropped: its call has been failed already.
+    /// Writes `frame`; the flush follows at the end of this turn of the event loop (or at once
+    /// when the batch is large). A frame written after the connection closed is dropped: its call
+    /// has been failed already.
     func write(_ frame: Dms_V1_Frame) {
         guard let context, context.channel.isActive else { return }
-        context.write(wrapOutboundOut(frame), promise: nil)
+        do {
+            try batch.append(frame)
+        } catch {
+            _ = calls.abandon(frame.callID, with: RPCError(.internal, "cannot encode the frame: \(error)"))
+            return
+        }
+        if batch.isFull {
+            flush()
+            return
+        }
         guard !flushScheduled else { return }
         flushScheduled = true
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.eventLoop.execute {
             let handler = bound.value
             handler.flushScheduled = false
-            handler.context?.flush()
+            handler.flush()
         }
+    }
+
+    private func flush() {
+        guard let context, !batch.isEmpty else { return }
+        context.writeAndFlush(wrapOutboundOut(batch.take(allocator: context.channel.allocator)), promise: nil)
     }
 }

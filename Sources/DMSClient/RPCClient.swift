@@ -201,9 +201,7 @@ public final class RPCClient: Sendable {
                         let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(NIOSSLClientHandler(context: tlsContext, serverHostname: hostname))
                         try pipeline.addHandler(HandshakeObserver(promise: handshake))
-                        try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(maximumFrameBytes: maximumFrameBytes)))
-                        try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
-                        let tail = ClientFrameHandler(calls: calls)
+                        let tail = ClientFrameHandler(calls: calls, maximumFrameBytes: maximumFrameBytes)
                         try pipeline.addHandler(tail)
                         return Connection(channel: channel, writer: NIOLoopBound(tail, eventLoop: channel.eventLoop), calls: calls)
                     }

@@ -20,8 +20,8 @@ import NIOCore
 /// PostgreSQL pool does). No call outlives its connection: when the connection ends, its calls
 /// are stopped, and ``closed`` completes once the last one has returned.
 final class ConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = Dms_V1_Frame
-    typealias OutboundOut = Dms_V1_Frame
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// What every connection of a server shares.
     struct Services: Sendable {
@@ -42,6 +42,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var isActive = false
     /// True after a protocol error: the frames that follow are not read.
     private var stoppedReading = false
+    private var reader: FrameReader
+    /// Frames written since the last flush, encoded into one buffer.
+    private var batch = FrameBatch(allocator: ByteBufferAllocator())
     private var flushScheduled = false
     private var drainTimer: Scheduled<Void>?
     /// Stream writes waiting for the channel to become writable, by ticket.
@@ -58,6 +61,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         self.executor = EventLoopTaskExecutor(eventLoop)
         self.closedPromise = eventLoop.makePromise(of: Void.self)
         self.calls = OpenCalls(limit: services.configuration.maximumCallsPerConnection)
+        self.reader = FrameReader(maximumFrameBytes: services.configuration.maximumFrameBytes)
     }
 
     /// A sendable handle for the server: drains the connection from any thread.
@@ -84,21 +88,38 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !stoppedReading else { return }
-        if let problem = dispatch(unwrapInboundIn(data)) {
-            services.logger.debug("closing connection after protocol error", metadata: ["rpc.error": "\(problem.message)"])
-            fail(with: problem)
+        do {
+            try reader.read(unwrapInboundIn(data)) { frame in
+                guard let problem = dispatch(frame) else { return true }
+                services.logger.debug("closing connection after protocol error", metadata: ["rpc.error": "\(problem.message)"])
+                fail(with: problem)
+                return false
+            }
+        } catch {
+            services.logger.debug("closing connection after framing error", metadata: ["rpc.error": "\(error)"])
+            fail(with: error.status)
         }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let error = error as? FrameError {
-            services.logger.debug("closing connection after framing error", metadata: ["rpc.error": "\(error)"])
-            fail(with: error.status)
-        } else {
-            services.logger.debug("connection failed", metadata: ["rpc.error": "\(error)"])
-            stoppedReading = true
-            context.close(promise: nil)
+        services.logger.debug("connection failed", metadata: ["rpc.error": "\(error)"])
+        stoppedReading = true
+        context.close(promise: nil)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The idle timer (an `IdleStateHandler` put in place once TLS is up) fired: the client
+        // has sent nothing, not even a keep-alive, for the idle timeout.
+        if event is IdleStateHandler.IdleStateEvent {
+            if calls.count == 0, isActive {
+                services.logger.debug("closing idle connection", metadata: ["rpc.peer": "\(context.remoteAddress.map { "\($0)" } ?? "?")"])
+                stoppedReading = true
+                write(.goAway)
+                closeAfterWrites()
+            }
+            return
         }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -247,7 +268,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard let context, isActive else { return }
         drainTimer?.cancel()
         drainTimer = nil
-        context.flush()
+        flush()
         context.close(promise: nil)
     }
 
@@ -261,18 +282,34 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     // MARK: - Writing
 
-    /// Writes `frame`; the flush follows at the end of this turn of the event loop.
+    /// Writes `frame`; the flush follows at the end of this turn of the event loop (or at once
+    /// when the batch is large).
     private func write(_ frame: Dms_V1_Frame) {
-        guard let context, isActive else { return }
-        context.write(wrapOutboundOut(frame), promise: nil)
+        guard isActive else { return }
+        do {
+            try batch.append(frame)
+        } catch {
+            services.logger.error("cannot encode a frame", metadata: ["rpc.error": "\(error)", "rpc.call_id": "\(frame.callID)"])
+            return
+        }
+        if batch.isFull {
+            flush()
+            return
+        }
         guard !flushScheduled else { return }
         flushScheduled = true
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         eventLoop.execute {
             let handler = bound.value
             handler.flushScheduled = false
-            if handler.isActive { handler.context?.flush() }
+            handler.flush()
         }
+    }
+
+    /// Writes and flushes the batch.
+    private func flush() {
+        guard let context, isActive, !batch.isEmpty else { return }
+        context.writeAndFlush(wrapOutboundOut(batch.take(allocator: context.channel.allocator)), promise: nil)
     }
 
     /// Writes a stream item. Returns nil when the connection can take more, or a future that
@@ -281,6 +318,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard let context, isActive else { throw ChannelError.ioOnClosedChannel }
         write(frame)
         if context.channel.isWritable { return nil }
+        // Not writable: what is batched goes out now, and the writer waits for the channel.
+        flush()
         let promise = eventLoop.makePromise(of: Void.self)
         writabilityWaiters[ticket] = promise
         return promise.futureResult

@@ -122,10 +122,6 @@ public final class RPCServer: Service, Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(NIOSSLServerHandler(context: tlsContext))
                     try pipeline.addHandler(HandshakeTimeoutHandler(timeout: handshakeTimeout, idleTimeout: idleTimeout, logger: logger))
-                    try pipeline.addHandler(
-                        ByteToMessageHandler(FrameDecoder(maximumFrameBytes: configuration.maximumFrameBytes)))
-                    try pipeline.addHandler(MessageToByteHandler(FrameEncoder()))
-                    try pipeline.addHandler(IdleConnectionHandler(logger: logger))
                     let connection = ConnectionHandler(services: services, eventLoop: channel.eventLoop)
                     try pipeline.addHandler(connection)
                     return connection.handle
