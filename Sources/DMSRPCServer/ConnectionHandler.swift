@@ -90,7 +90,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard !stoppedReading else { return }
         do {
             try reader.read(unwrapInboundIn(data)) { frame in
-                guard let problem = dispatch(frame) else { return true }
+                // A call that finished inside `dispatch` may have ended the connection (a drain).
+                guard let problem = dispatch(frame) else { return !stoppedReading }
                 services.logger.debug("closing connection after protocol error", metadata: ["rpc.error": "\(problem.message)"])
                 fail(with: problem)
                 return false
@@ -187,9 +188,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         let received = request.timeoutMs > 0 ? NIODeadline.now() : nil
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let (loop, services, sink) = (eventLoop, services, streamSink)
-        // Runs on the event loop (its executor preference) unless a handler moves it; the END is
-        // written from the loop either way.
-        let task = Task(executorPreference: executor) {
+        // Starts right here, on the event loop, and runs there (its executor preference) unless a
+        // handler moves it: a handler that never suspends has answered before this returns. The
+        // END is written from the loop either way.
+        let task = Task.immediate(executorPreference: executor) {
             let outcome = await services.invoke(route, request: request, sink: sink)
             if loop.inEventLoop {
                 bound.value.finish(callID, outcome: outcome, timeout: request.timeoutMs)
