@@ -1,5 +1,4 @@
 import DMSProto
-import NIOCore
 
 /// The outbound side of one connection for stream items, shared by all of its calls.
 struct FrameSink: Sendable {
@@ -9,11 +8,6 @@ struct FrameSink: Sendable {
     /// waits while it cannot take more.
     init(_ send: @escaping @Sendable (Dms_V1_Frame) async throws -> Void) {
         sendFrame = send
-    }
-
-    /// A sink over an async channel's writer (which waits on writability itself).
-    init(writer: NIOAsyncChannelOutboundWriter<Dms_V1_Frame>) {
-        sendFrame = { try await writer.write($0) }
     }
 
     /// Writes one frame, waiting while the connection is not writable.

@@ -40,6 +40,11 @@ struct RunResult: Sendable {
         self.seconds = seconds
     }
 
+    /// The runs taken together: their calls and latencies pooled, their seconds added up.
+    init(merging runs: [RunResult]) {
+        self.init(latencies: runs.flatMap(\.latencies), seconds: runs.reduce(0) { $0 + $1.seconds })
+    }
+
     var callsPerSecond: Double { Double(calls) / seconds }
 
     /// The `p`-th percentile (0...100) in milliseconds, nearest rank.

@@ -31,6 +31,9 @@ struct RPCBench: AsyncParsableCommand {
     @Option(help: "Measured seconds per run.")
     var duration: Double = 5
 
+    @Option(help: "Rounds per run: DMS and the baseline take turns, each measured for duration/rounds a round, so a machine that slows down mid-run slows both alike.")
+    var rounds: Int = 5
+
     @Flag(help: "Send no token even if DMS_TOKEN is set (Health is public): leaves out token checking.")
     var anonymous = false
 
@@ -43,6 +46,7 @@ struct RPCBench: AsyncParsableCommand {
     func validate() throws {
         _ = try DaemonTargetOptions.levels(concurrency)
         guard warmUp >= 0, duration > 0 else { throw ValidationError("--warm-up must be >= 0 and --duration > 0") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
     }
 
     private var levels: [Int] { (try? DaemonTargetOptions.levels(concurrency)) ?? [] }
@@ -76,11 +80,22 @@ struct RPCBench: AsyncParsableCommand {
                 for mode in modes {
                     let connections = mode == .oneConnection ? 1 : level
                     let perConnection = mode == .oneConnection ? level : 1
-                    progress("c=\(level) \(mode.label): DMS …")
-                    let measured = try await runDMS(dms, connections: connections, callsPerConnection: perConnection, warmUp: warmUp, duration: duration)
-                    progress("c=\(level) \(mode.label): baseline …")
-                    let base = try await baseline.run(
-                        connections: connections, outstanding: perConnection, window: Window(warmUp: warmUp, duration: duration))
+                    var dmsRounds: [RunResult] = []
+                    var baselineRounds: [RunResult] = []
+                    let slice = duration / rounds
+                    for round in 1...rounds {
+                        // The first round warms up fully; later ones only let their connections settle.
+                        let settle = round == 1 ? warmUp : min(warmUp, .milliseconds(200))
+                        progress("c=\(level) \(mode.label), round \(round) of \(rounds): DMS …")
+                        dmsRounds.append(
+                            try await runDMS(dms, connections: connections, callsPerConnection: perConnection, warmUp: settle, duration: slice))
+                        progress("c=\(level) \(mode.label), round \(round) of \(rounds): baseline …")
+                        baselineRounds.append(
+                            try await baseline.run(
+                                connections: connections, outstanding: perConnection, window: Window(warmUp: settle, duration: slice)))
+                    }
+                    let measured = RunResult(merging: dmsRounds)
+                    let base = RunResult(merging: baselineRounds)
                     rows.append(Row(concurrency: level, mode: mode, dms: measured, baseline: base))
                 }
             }
@@ -93,7 +108,7 @@ struct RPCBench: AsyncParsableCommand {
 
         print("RPC unary Health: dmsd at \(target.server) vs bare NIO TLS 1.3 echo (same process as the client)")
         print("calls \(token == nil ? "without a token (anonymous)" : "with the bearer token from DMS_TOKEN")")
-        print("request \(requestSize) B, reply \(replySize) B on the wire; warm-up \(self.warmUp) s, measured \(self.duration) s per run")
+        print("request \(requestSize) B, reply \(replySize) B on the wire; warm-up \(self.warmUp) s, measured \(self.duration) s per run in \(rounds) alternating rounds")
         print("cores \(System.coreCount); load average before \(loadBefore), after \(loadAfter) (noisy machine: compare ratios)")
         print("")
         print(
