@@ -386,12 +386,10 @@ extension ConnectionHandler.Services {
         let callID = request.callID
         do {
             let principal = try await authenticator.authenticate(method: route.descriptor, metadata: request.metadata)
-            var metadata = request.metadata
-            metadata.removeValue(forKey: MetadataKey.authorization)
             let deadline: ContinuousClock.Instant? =
                 request.timeoutMs > 0 ? .now + .milliseconds(Int64(clamping: request.timeoutMs)) : nil
             let context = CallContext(
-                callID: callID, method: route.descriptor, metadata: metadata, principal: principal,
+                callID: callID, method: route.descriptor, metadata: request.metadata, principal: principal,
                 deadline: deadline, logger: logger)
             let response = try await route.run(request.payload, context, sink)
             return .end(callID: callID, payload: response ?? Data())

@@ -44,9 +44,10 @@ public struct FrameReader {
 public struct FrameBatch {
     /// Past this many bytes a batch is written at once rather than at the end of the turn: the
     /// peer then starts on the first answers while the rest are being made, and both ends work at
-    /// once instead of taking turns. 1 KiB (about 14 Health answers) measured best between 256 B
-    /// and 16 KiB: 1.7 times the calls/s of 16 KiB with 64 calls in flight.
-    public static let flushThreshold = 1024
+    /// once instead of taking turns. 512 B (about 7 Health answers, 3 requests) measured best
+    /// between 256 B and 16 KiB (`scripts/bench rpc`, 2 cores): with 8 calls in flight 0.31–0.43
+    /// of the baseline against 0.25–0.28 at 1 KiB; with 64, 1.7 times the calls/s of 16 KiB.
+    public static let flushThreshold = 512
 
     private var buffer: ByteBuffer
 

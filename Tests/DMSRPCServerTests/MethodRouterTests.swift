@@ -57,6 +57,17 @@ import Testing
         }
     }
 
+    @Test func aHandlerSeesTheMetadataWithoutTheBearerToken() {
+        let context = CallContext(
+            callID: 1, method: Self.health.descriptor,
+            metadata: [MetadataKey.authorization: "Bearer dms_secret", MetadataKey.namespace: "sales", "client": "c/1"],
+            principal: .anonymous, deadline: nil, logger: .init(label: "dms.test"))
+        #expect(context.metadata == [MetadataKey.namespace: "sales", "client": "c/1"])
+        #expect(context.namespace == "sales")
+        #expect(!"\(context)".contains("dms_secret"), "a context printed (logged) must not show the token")
+        #expect(!String(reflecting: context).contains("dms_secret"))
+    }
+
     @Test func unknownMethodHasNoRoute() {
         var router = MethodRouter()
         router.registerUnimplemented([Self.other])
