@@ -12,10 +12,8 @@ final class ClientFrameHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     private let calls: CallTable
-    private var context: ChannelHandlerContext?
     private var reader: FrameReader
-    private var batch = FrameBatch(allocator: ByteBufferAllocator())
-    private var flushScheduled = false
+    private let writer = BatchingFrameWriter()
     /// Why the connection ended, when it was an error rather than the server closing.
     private var failure: RPCError?
 
@@ -25,11 +23,11 @@ final class ClientFrameHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
+        writer.attach(context)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
+        writer.detach()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -61,33 +59,13 @@ final class ClientFrameHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    /// Writes `frame`; the flush follows at the end of this turn of the event loop (or at once
-    /// when the batch is large). A frame written after the connection closed is dropped: its call
-    /// has been failed already.
+    /// Writes `frame` in the connection's batch (see ``BatchingFrameWriter``). A frame written
+    /// after the connection closed is dropped: its call has been failed already.
     func write(_ frame: Dms_V1_Frame) {
-        guard let context, context.channel.isActive else { return }
         do {
-            try batch.append(frame)
+            try writer.write(frame)
         } catch {
             _ = calls.abandon(frame.callID, with: RPCError(.internal, "cannot encode the frame: \(error)"))
-            return
         }
-        if batch.isFull {
-            flush()
-            return
-        }
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        context.eventLoop.execute {
-            let handler = bound.value
-            handler.flushScheduled = false
-            handler.flush()
-        }
-    }
-
-    private func flush() {
-        guard let context, !batch.isEmpty else { return }
-        context.writeAndFlush(wrapOutboundOut(batch.take(allocator: context.channel.allocator)), promise: nil)
     }
 }

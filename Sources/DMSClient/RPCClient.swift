@@ -65,8 +65,9 @@ public final class RPCClient: Sendable {
 
     /// Closes the connection; calls still open fail with `UNAVAILABLE`.
     private func close() async {
-        try? await channel.close()
+        // Before the close: the channel's end would otherwise fail them as closed by the server.
         calls.connectionEnded(RPCError(.unavailable, "connection closed by the client"))
+        try? await channel.close()
     }
 
     /// Calls a unary method and returns its response.

@@ -44,8 +44,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var stoppedReading = false
     private var reader: FrameReader
     /// Frames written since the last flush, encoded into one buffer.
-    private var batch = FrameBatch(allocator: ByteBufferAllocator())
-    private var flushScheduled = false
+    private let writer = BatchingFrameWriter()
     private var drainTimer: Scheduled<Void>?
     /// Stream writes waiting for the channel to become writable, by ticket.
     private var writabilityWaiters: [UInt64: EventLoopPromise<Void>] = [:]
@@ -77,6 +76,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        writer.attach(context)
         services.statistics.connectionOpened()
         isActive = context.channel.isActive
     }
@@ -143,6 +143,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         // The pipeline is torn down after the channel closed; nothing is left to do but be sure.
         isActive = false
         completeIfDone()
+        writer.detach()
         self.context = nil
     }
 
@@ -284,34 +285,18 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     // MARK: - Writing
 
-    /// Writes `frame`; the flush follows at the end of this turn of the event loop (or at once
-    /// when the batch is large).
+    /// Writes `frame` in the connection's batch (see ``BatchingFrameWriter``).
     private func write(_ frame: Dms_V1_Frame) {
         guard isActive else { return }
         do {
-            try batch.append(frame)
+            try writer.write(frame)
         } catch {
             services.logger.error("cannot encode a frame", metadata: ["rpc.error": "\(error)", "rpc.call_id": "\(frame.callID)"])
-            return
-        }
-        if batch.isFull {
-            flush()
-            return
-        }
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        eventLoop.execute {
-            let handler = bound.value
-            handler.flushScheduled = false
-            handler.flush()
         }
     }
 
-    /// Writes and flushes the batch.
     private func flush() {
-        guard let context, isActive, !batch.isEmpty else { return }
-        context.writeAndFlush(wrapOutboundOut(batch.take(allocator: context.channel.allocator)), promise: nil)
+        if isActive { writer.flush() }
     }
 
     /// Writes a stream item. Returns nil when the connection can take more, or a future that
@@ -345,6 +330,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// Where stream items go: written from the loop, waiting while the connection cannot take
     /// more (a client that stops reading stalls its streams instead of growing server memory).
+    /// Made per call: a sink kept by the handler would hold the handler itself (a cycle).
     private var streamSink: FrameSink {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let loop = eventLoop
