@@ -32,20 +32,8 @@ public enum AccessToken {
 
     /// The SHA-256 digest of `token`, as lower-case hex: what servers store.
     public static func digest(_ token: String) -> String {
-        var token = token
-        let hash = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
-        return String(unsafeUninitializedCapacity: 2 * SHA256.byteCount) { buffer in
-            var index = 0
-            for byte in hash {
-                buffer[index] = hexDigits[Int(byte >> 4)]
-                buffer[index + 1] = hexDigits[Int(byte & 0x0F)]
-                index += 2
-            }
-            return index
-        }
+        TokenHash(token: token).hex
     }
-
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// The first characters of `token`, safe to show so a person can tell tokens apart.
     public static func displayPrefix(_ token: String) -> String {
@@ -75,5 +63,61 @@ public enum AccessToken {
         while let first = token.first, isBlank(first) { token = token.dropFirst() }
         while let last = token.last, isBlank(last) { token = token.dropLast() }
         return token.isEmpty ? nil : String(Substring(token))
+    }
+}
+
+/// The SHA-256 of a token as four words: what a server stores (as ``hex``), and a cheap key for
+/// looking a presented token up in memory (no hex text made, 32 bytes hashed).
+public struct TokenHash: Hashable, Sendable {
+    private let w0, w1, w2, w3: UInt64
+
+    /// The hash of `token`.
+    public init(token: String) {
+        var token = token
+        let digest = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { target in
+            digest.withUnsafeBytes { target.copyMemory(from: $0) }
+        }
+        (w0, w1, w2, w3) = words
+    }
+
+    /// The hash whose ``hex`` is `hex`; nil unless it is 64 hex digits.
+    public init?(hex: String) {
+        let digits = Array(hex.utf8)
+        guard digits.count == 64 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for index in 0..<32 {
+            guard let high = Self.value(digits[2 * index]), let low = Self.value(digits[2 * index + 1]) else { return nil }
+            bytes[index] = high << 4 | low
+        }
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &words) { target in bytes.withUnsafeBytes { target.copyMemory(from: $0) } }
+        (w0, w1, w2, w3) = words
+    }
+
+    /// Lower-case hex, 64 digits.
+    public var hex: String {
+        var words = (w0, w1, w2, w3)
+        return withUnsafeBytes(of: &words) { bytes in
+            String(unsafeUninitializedCapacity: 64) { buffer in
+                for (index, byte) in bytes.enumerated() {
+                    buffer[2 * index] = Self.hexDigits[Int(byte >> 4)]
+                    buffer[2 * index + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                }
+                return 64
+            }
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    private static func value(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

@@ -15,7 +15,7 @@ public final class TokenRepository: TokenStore {
     public static let cacheLifetime: Duration = .seconds(2)
 
     let pool: PostgresPool
-    private let cache = Mutex<[String: (principal: Principal?, until: ContinuousClock.Instant)]>([:])
+    private let cache = Mutex<[TokenHash: (principal: Principal?, until: ContinuousClock.Instant)]>([:])
 
     init(pool: PostgresPool) {
         self.pool = pool
@@ -31,9 +31,10 @@ public final class TokenRepository: TokenStore {
     // MARK: Authentication
 
     public func principal(for token: String) async throws -> Principal? {
-        let digest = AccessToken.digest(token)
+        let hash = TokenHash(token: token)
         let now = ContinuousClock.now
-        if let cached = cache.withLock({ $0[digest] }), cached.until > now { return cached.principal }
+        if let cached = cache.withLock({ $0[hash] }), cached.until > now { return cached.principal }
+        let digest = hash.hex
         let principal = try await pool.withConnection { db -> Principal? in
             guard
                 let row = try db.query(
@@ -53,7 +54,7 @@ public final class TokenRepository: TokenStore {
         }
         cache.withLock { cache in
             if cache.count > 10_000 { cache.removeAll() }
-            cache[digest] = (principal, now + Self.cacheLifetime)
+            cache[hash] = (principal, now + Self.cacheLifetime)
         }
         return principal
     }
@@ -164,8 +165,7 @@ public final class TokenRepository: TokenStore {
                 tokenID
             ).first!
         }
-        let digest = try row.string("digest")
-        cache.withLock { _ = $0.removeValue(forKey: digest) }
+        if let hash = TokenHash(hex: try row.string("digest")) { cache.withLock { _ = $0.removeValue(forKey: hash) } }
         return try Self.token(row)
     }
 

@@ -44,16 +44,7 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
         buffer.moveReaderIndex(forwardBy: 4)
         if length == 0 { return .some(nil) }
         let body = buffer.readSlice(length: Int(length))!
-        do {
-            // Parse straight from the buffer's storage: no copy of the body before decoding.
-            return .some(
-                try body.withUnsafeReadableBytes { bytes in
-                    try Dms_V1_Frame(
-                        serializedBytes: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: bytes.baseAddress!), count: bytes.count, deallocator: .none))
-                })
-        } catch {
-            throw FrameError(.malformedFrame)
-        }
+        return .some(try body.withUnsafeReadableBytes { bytes throws(FrameError) in try FrameCodec.decode(bytes) })
     }
 }
 
@@ -69,9 +60,6 @@ public struct FrameEncoder: MessageToByteEncoder, Sendable {
 
     /// Appends `frame` with its length prefix to `out`.
     public static func encode(_ frame: Dms_V1_Frame, into out: inout ByteBuffer) throws {
-        let body: [UInt8] = try frame.serializedBytes()
-        out.reserveCapacity(minimumWritableBytes: 4 + body.count)
-        out.writeInteger(UInt32(body.count))
-        out.writeBytes(body)
+        try FrameCodec.encode(frame, into: &out)
     }
 }
