@@ -22,12 +22,21 @@ public enum AccessToken {
 
     /// True when `text` has the shape of a token (it may still be unknown or revoked).
     public static func isWellFormed(_ text: String) -> Bool {
-        guard text.hasPrefix(prefix) else { return false }
-        let body = text.utf8.dropFirst(prefix.utf8.count)
-        return body.count == 43 && body.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+        var text = text
+        return text.withUTF8 { isWellFormed($0) }
+    }
+
+    /// True when `bytes` (UTF-8) have the shape of a token: `dms_` and 43 URL-safe base64 characters.
+    static func isWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == 4 + 43, bytes[0] == UInt8(ascii: "d"), bytes[1] == UInt8(ascii: "m"), bytes[2] == UInt8(ascii: "s"),
+            bytes[3] == UInt8(ascii: "_")
+        else { return false }
+        for byte in bytes[4...] {
+            guard (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+            else { return false }
         }
+        return true
     }
 
     /// The SHA-256 digest of `token`, as lower-case hex: what servers store.
@@ -52,17 +61,43 @@ public enum AccessToken {
 
     /// Reads the token out of an `authorization` metadata value, `"Bearer <token>"`.
     public static func fromAuthorization(_ value: String?) -> String? {
-        guard let value else { return nil }
-        // Byte-level on purpose: this runs on every call (Foundation's trimming cost 14% of a call).
-        let bytes = value.utf8
-        guard let space = bytes.firstIndex(of: UInt8(ascii: " ")) else { return nil }
-        let scheme = bytes[..<space]
-        guard scheme.count == 6, scheme.elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 }) else { return nil }
+        guard var value else { return nil }
+        return value.withUTF8 { bytes in bearerToken(in: bytes).map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    /// What an `authorization` metadata value holds.
+    public enum Credential: Equatable, Sendable {
+        /// No value, or not `Bearer <something>`.
+        case missing
+        /// A bearer token that does not have the shape of a token.
+        case malformed
+        /// A token of the right shape, as its hash (the token itself is not kept).
+        case token(TokenHash)
+    }
+
+    /// Reads and hashes the bearer token of an `authorization` metadata value, straight from its
+    /// bytes: this runs on every call, and makes no string.
+    public static func credential(fromAuthorization value: String?) -> Credential {
+        guard var value else { return .missing }
+        return value.withUTF8 { bytes in
+            guard let token = bearerToken(in: bytes) else { return .missing }
+            guard isWellFormed(token) else { return .malformed }
+            return .token(TokenHash(bytes: UnsafeRawBufferPointer(token)))
+        }
+    }
+
+    /// The token of `"Bearer <token>"` (scheme in any case, blanks around the token dropped).
+    private static func bearerToken(in bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        let scheme = "bearer".utf8
+        guard bytes.count > scheme.count, bytes[scheme.count] == UInt8(ascii: " "),
+            zip(bytes, scheme).allSatisfy({ $0 | 0x20 == $1 })
+        else { return nil }
         let isBlank: (UInt8) -> Bool = { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        var token = bytes[bytes.index(after: space)...]
-        while let first = token.first, isBlank(first) { token = token.dropFirst() }
-        while let last = token.last, isBlank(last) { token = token.dropLast() }
-        return token.isEmpty ? nil : String(Substring(token))
+        var start = scheme.count + 1
+        var end = bytes.count
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        return start < end ? UnsafeBufferPointer(rebasing: bytes[start..<end]) : nil
     }
 }
 
@@ -74,7 +109,12 @@ public struct TokenHash: Hashable, Sendable {
     /// The hash of `token`.
     public init(token: String) {
         var token = token
-        let digest = token.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        self = token.withUTF8 { TokenHash(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The hash of a token's UTF-8 `bytes`.
+    init(bytes: UnsafeRawBufferPointer) {
+        let digest = SHA256.hash(data: bytes)
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &words) { target in
             digest.withUnsafeBytes { target.copyMemory(from: $0) }

@@ -2,11 +2,12 @@ import DMSProto
 import Synchronization
 
 /// Where the END frame of one unary call lands: resolved once by the reader (or by a failure),
-/// awaited once by the caller, in either order.
+/// awaited once by the caller, in either order. The state machine resumes the caller exactly
+/// once, so the continuation need not be a checked one (which costs an allocation per call).
 final class ResponseSlot: Sendable {
     private enum State {
         case empty
-        case waiting(CheckedContinuation<Dms_V1_Frame, any Error>)
+        case waiting(UnsafeContinuation<Dms_V1_Frame, any Error>)
         case done(Result<Dms_V1_Frame, any Error>)
     }
 
@@ -14,7 +15,7 @@ final class ResponseSlot: Sendable {
 
     /// Delivers the outcome; later deliveries are ignored.
     func resolve(_ result: Result<Dms_V1_Frame, any Error>) {
-        let waiter: CheckedContinuation<Dms_V1_Frame, any Error>? = state.withLock { state in
+        let waiter: UnsafeContinuation<Dms_V1_Frame, any Error>? = state.withLock { state in
             switch state {
             case .empty:
                 state = .done(result)
@@ -31,7 +32,7 @@ final class ResponseSlot: Sendable {
 
     /// Waits for the outcome.
     func wait() async throws -> Dms_V1_Frame {
-        try await withCheckedThrowingContinuation { continuation in
+        try await withUnsafeThrowingContinuation { continuation in
             let ready: Result<Dms_V1_Frame, any Error>? = state.withLock { state in
                 switch state {
                 case .empty:

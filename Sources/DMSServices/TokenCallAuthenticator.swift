@@ -16,13 +16,15 @@ public struct TokenCallAuthenticator: CallAuthenticator {
     }
 
     public func authenticate(method: MethodDescriptor, metadata: [String: String]) async throws -> Principal {
-        guard let token = AccessToken.fromAuthorization(metadata[MetadataKey.authorization]) else {
+        switch AccessToken.credential(fromAuthorization: metadata[MetadataKey.authorization]) {
+        case .missing:
             if publicMethods.contains(method.fullName) { return .anonymous }
             throw RPCError(.unauthenticated, "missing bearer token: set the \"authorization\" metadata to \"Bearer <token>\"")
-        }
-        guard AccessToken.isWellFormed(token), let principal = try await store.principal(for: token) else {
+        case .malformed:
             throw RPCError(.unauthenticated, "invalid token")
+        case .token(let hash):
+            guard let principal = try await store.principal(for: hash) else { throw RPCError(.unauthenticated, "invalid token") }
+            return principal
         }
-        return principal
     }
 }

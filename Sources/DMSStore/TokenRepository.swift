@@ -30,8 +30,7 @@ public final class TokenRepository: TokenStore {
 
     // MARK: Authentication
 
-    public func principal(for token: String) async throws -> Principal? {
-        let hash = TokenHash(token: token)
+    public func principal(for hash: TokenHash) async throws -> Principal? {
         let now = ContinuousClock.now
         if let cached = cache.withLock({ $0[hash] }), cached.until > now { return cached.principal }
         let digest = hash.hex

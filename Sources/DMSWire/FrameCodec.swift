@@ -34,7 +34,8 @@ public enum FrameCodec {
     static func decodeKnownShape(_ body: UnsafeRawBufferPointer) -> Dms_V1_Frame? {
         var reader = WireReader(body)
         var frame = Dms_V1_Frame()
-        var metadata: [String: String] = [:]
+        // Room for the usual entries (authorization, namespace, client) without growing.
+        var metadata = [String: String](minimumCapacity: 4)
         var sawStatus = false
         while !reader.isAtEnd {
             guard let key = reader.varint() else { return nil }

@@ -109,6 +109,21 @@ import Testing
         #expect(AccessToken.fromAuthorization(value) == expected)
     }
 
+    @Test func credentialTellsAMissingTokenFromAMalformedOneAndHashesAGoodOne() {
+        let token = AccessToken.generate()
+        #expect(AccessToken.credential(fromAuthorization: "Bearer \(token)") == .token(TokenHash(token: token)))
+        #expect(AccessToken.credential(fromAuthorization: "bearer \t\(token) ") == .token(TokenHash(token: token)))
+        #expect(AccessToken.credential(fromAuthorization: nil) == .missing)
+        #expect(AccessToken.credential(fromAuthorization: "") == .missing)
+        #expect(AccessToken.credential(fromAuthorization: "Basic \(token)") == .missing)
+        #expect(AccessToken.credential(fromAuthorization: "Bearer\t\(token)") == .missing)
+        #expect(AccessToken.credential(fromAuthorization: "Bearer   ") == .missing)
+        #expect(AccessToken.credential(fromAuthorization: "Bearer \(token.dropLast())") == .malformed)
+        #expect(AccessToken.credential(fromAuthorization: "Bearer \(token)x") == .malformed)
+        #expect(AccessToken.credential(fromAuthorization: "Bearer x\(token.dropFirst())") == .malformed)
+        #expect(AccessToken.credential(fromAuthorization: "Bearer \(token.dropLast())!") == .malformed)
+    }
+
     @Test func fromAuthorizationOfNoValueIsNil() {
         #expect(AccessToken.fromAuthorization(nil) == nil)
     }
