@@ -208,6 +208,7 @@ let package = Package(
         ),
         .testTarget(name: "DMSAPITests", dependencies: ["DMSAPI", "DMSWire", "DMSProto"]),
         .testTarget(name: "DMSAuthTests", dependencies: ["DMSAuth", "DMSWire"]),
+        .testTarget(name: "DMSServicesTests", dependencies: ["DMSServices", "DMSAuth", "DMSWire"]),
         .testTarget(name: "DMSCatalogTests", dependencies: ["DMSCatalog"]),
         .testTarget(name: "DMSSecretsTests", dependencies: ["DMSSecrets"]),
         // The engine's Swift side; Tests/DMSEngineTests/python holds the job program's pytest suite.

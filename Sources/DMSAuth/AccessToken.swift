@@ -122,20 +122,6 @@ public struct TokenHash: Hashable, Sendable {
         (w0, w1, w2, w3) = words
     }
 
-    /// The hash whose ``hex`` is `hex`; nil unless it is 64 hex digits.
-    public init?(hex: String) {
-        let digits = Array(hex.utf8)
-        guard digits.count == 64 else { return nil }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for index in 0..<32 {
-            guard let high = Self.value(digits[2 * index]), let low = Self.value(digits[2 * index + 1]) else { return nil }
-            bytes[index] = high << 4 | low
-        }
-        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &words) { target in bytes.withUnsafeBytes { target.copyMemory(from: $0) } }
-        (w0, w1, w2, w3) = words
-    }
-
     /// Lower-case hex, 64 digits.
     public var hex: String {
         var words = (w0, w1, w2, w3)
@@ -151,13 +137,4 @@ public struct TokenHash: Hashable, Sendable {
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    private static func value(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
-    }
 }

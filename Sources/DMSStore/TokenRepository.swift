@@ -160,11 +160,13 @@ public final class TokenRepository: TokenStore {
         let tokenID = try current.string("id")
         let row = try await pool.withConnection { db in
             try db.query(
-                "UPDATE tokens SET revoke_time = coalesce(revoke_time, now()) WHERE id = $1::uuid RETURNING \(Self.columns), digest",
+                "UPDATE tokens SET revoke_time = coalesce(revoke_time, now()) WHERE id = $1::uuid RETURNING \(Self.columns)",
                 tokenID
             ).first!
         }
-        if let hash = TokenHash(hex: try row.string("digest")) { cache.withLock { _ = $0.removeValue(forKey: hash) } }
+        // Revoking is rare: forgetting every cached verdict (they are looked up again) is simpler
+        // than finding this token's entry.
+        cache.withLock { $0.removeAll() }
         return try Self.token(row)
     }
 

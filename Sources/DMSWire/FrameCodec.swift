@@ -50,7 +50,7 @@ public enum FrameCodec {
                 guard let method = reader.string() else { return nil }
                 frame.method = method
             case 4 << 3 | WireType.lengthDelimited:
-                guard let entry = reader.lengthDelimited(), let (name, value) = decodeMetadataEntry(entry) else { return nil }
+                guard let entry = reader.lengthDelimited(), let (name, value) = decodeStringPair(entry) else { return nil }
                 metadata[name] = value
             case 5 << 3 | WireType.varint:
                 guard let value = reader.varint() else { return nil }
@@ -71,24 +71,26 @@ public enum FrameCodec {
         return frame
     }
 
-    private static func decodeMetadataEntry(_ bytes: UnsafeRawBufferPointer) -> (String, String)? {
+    /// A message of two string fields, 1 and 2: a metadata entry (key, value) or a field
+    /// violation (field, description). Either may be absent (empty).
+    private static func decodeStringPair(_ bytes: UnsafeRawBufferPointer) -> (String, String)? {
         var reader = WireReader(bytes)
-        var name = ""
-        var value = ""
+        var first = ""
+        var second = ""
         while !reader.isAtEnd {
             guard let key = reader.varint() else { return nil }
             switch key {
             case 1 << 3 | WireType.lengthDelimited:
                 guard let text = reader.string() else { return nil }
-                name = text
+                first = text
             case 2 << 3 | WireType.lengthDelimited:
                 guard let text = reader.string() else { return nil }
-                value = text
+                second = text
             default:
                 return nil
             }
         }
-        return (name, value)
+        return (first, second)
     }
 
     private static func decodeStatus(_ bytes: UnsafeRawBufferPointer) -> Dms_V1_Status? {
@@ -104,32 +106,16 @@ public enum FrameCodec {
                 guard let message = reader.string() else { return nil }
                 status.message = message
             case 3 << 3 | WireType.lengthDelimited:
-                guard let violationBytes = reader.lengthDelimited(), let violation = decodeViolation(violationBytes) else { return nil }
+                guard let bytes = reader.lengthDelimited(), let (field, description) = decodeStringPair(bytes) else { return nil }
+                var violation = Dms_V1_FieldViolation()
+                violation.field = field
+                violation.description_p = description
                 status.violations.append(violation)
             default:
                 return nil
             }
         }
         return status
-    }
-
-    private static func decodeViolation(_ bytes: UnsafeRawBufferPointer) -> Dms_V1_FieldViolation? {
-        var reader = WireReader(bytes)
-        var violation = Dms_V1_FieldViolation()
-        while !reader.isAtEnd {
-            guard let key = reader.varint() else { return nil }
-            switch key {
-            case 1 << 3 | WireType.lengthDelimited:
-                guard let field = reader.string() else { return nil }
-                violation.field = field
-            case 2 << 3 | WireType.lengthDelimited:
-                guard let description = reader.string() else { return nil }
-                violation.description_p = description
-            default:
-                return nil
-            }
-        }
-        return violation
     }
 
     // MARK: Encoding
@@ -146,7 +132,7 @@ public enum FrameCodec {
             out.writeBytes(body)
             return
         }
-        let size = bodySize(frame)
+        let size = WireWriter.size { $0.write(frame) }
         out.reserveCapacity(minimumWritableBytes: 4 + size)
         out.writeInteger(UInt32(size))
         let written = out.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
@@ -154,7 +140,7 @@ public enum FrameCodec {
             writer.write(frame)
             return writer.count
         }
-        assert(written == size, "FrameCodec: the body size was computed wrong")
+        assert(written == size, "FrameCodec: the counting run and the writing run disagree")
     }
 
     /// Whether `frame` has nothing the hand-written encoder leaves out (unknown fields).
@@ -165,42 +151,6 @@ public enum FrameCodec {
         let status = frame.status
         return status.unknownFields.data.isEmpty && Int32(exactly: status.code.rawValue) != nil
             && status.violations.allSatisfy { $0.unknownFields.data.isEmpty }
-    }
-
-    private static func bodySize(_ frame: Dms_V1_Frame) -> Int {
-        var size = 0
-        if frame.type.rawValue != 0 { size += 1 + varintSize(UInt64(bitPattern: Int64(frame.type.rawValue))) }
-        if frame.callID != 0 { size += 1 + varintSize(frame.callID) }
-        if !frame.method.isEmpty { size += lengthDelimitedSize(frame.method.utf8.count) }
-        for (name, value) in frame.metadata { size += lengthDelimitedSize(entrySize(name, value)) }
-        if frame.timeoutMs != 0 { size += 1 + varintSize(frame.timeoutMs) }
-        if !frame.payload.isEmpty { size += lengthDelimitedSize(frame.payload.count) }
-        if frame.hasStatus { size += lengthDelimitedSize(statusSize(frame.status)) }
-        return size
-    }
-
-    static func entrySize(_ name: String, _ value: String) -> Int {
-        lengthDelimitedSize(name.utf8.count) + lengthDelimitedSize(value.utf8.count)
-    }
-
-    static func statusSize(_ status: Dms_V1_Status) -> Int {
-        var size = 0
-        if status.code.rawValue != 0 { size += 1 + varintSize(UInt64(bitPattern: Int64(status.code.rawValue))) }
-        if !status.message.isEmpty { size += lengthDelimitedSize(status.message.utf8.count) }
-        for violation in status.violations { size += lengthDelimitedSize(violationSize(violation)) }
-        return size
-    }
-
-    static func violationSize(_ violation: Dms_V1_FieldViolation) -> Int {
-        var size = 0
-        if !violation.field.isEmpty { size += lengthDelimitedSize(violation.field.utf8.count) }
-        if !violation.description_p.isEmpty { size += lengthDelimitedSize(violation.description_p.utf8.count) }
-        return size
-    }
-
-    /// A one-byte key, the length's varint, and `length` bytes (field numbers here are all below 16).
-    private static func lengthDelimitedSize(_ length: Int) -> Int {
-        1 + varintSize(UInt64(length)) + length
     }
 
     static func varintSize(_ value: UInt64) -> Int {
@@ -262,20 +212,29 @@ struct WireReader {
     }
 }
 
-extension UnsafeRawBufferPointer {
-    fileprivate func assumingMemoryBound(to: UInt8.Type) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: baseAddress?.assumingMemoryBound(to: UInt8.self), count: count)
-    }
-}
 
-/// Writes protobuf wire values into memory sized beforehand (``FrameCodec`` computes the size).
+/// Writes protobuf wire values, or only counts them: the same code sizes a frame (a counting
+/// run, with no memory) and then writes it into memory of that size, so the two cannot disagree.
 struct WireWriter {
-    private let bytes: UnsafeMutableRawBufferPointer
-    /// Bytes written so far.
+    /// Where the bytes go; nil in a counting run.
+    private let bytes: UnsafeMutableRawBufferPointer?
+    /// Bytes written (or counted) so far.
     private(set) var count = 0
 
+    /// A writer into `bytes`, which must hold what it is asked to write.
     init(_ bytes: UnsafeMutableRawBufferPointer) {
         self.bytes = bytes
+    }
+
+    private init() {
+        bytes = nil
+    }
+
+    /// How many bytes `body` writes.
+    static func size(_ body: (inout WireWriter) -> Void) -> Int {
+        var counter = WireWriter()
+        body(&counter)
+        return counter.count
     }
 
     /// The fields of `frame` in field-number order, defaults left out (as proto3 does), the status
@@ -285,11 +244,11 @@ struct WireWriter {
         if frame.callID != 0 { writeVarintField(2, frame.callID) }
         if !frame.method.isEmpty { writeStringField(3, frame.method) }
         for (name, value) in frame.metadata {
-            writeVarint(4 << 3 | WireType.lengthDelimited)
-            writeVarint(UInt64(FrameCodec.entrySize(name, value)))
             // Both fields of a map entry are written even when empty, as SwiftProtobuf does.
-            writeStringField(1, name, always: true)
-            writeStringField(2, value, always: true)
+            writeMessageField(4) {
+                $0.writeStringField(1, name, always: true)
+                $0.writeStringField(2, value, always: true)
+            }
         }
         if frame.timeoutMs != 0 { writeVarintField(5, frame.timeoutMs) }
         if !frame.payload.isEmpty {
@@ -299,20 +258,31 @@ struct WireWriter {
         }
         if frame.hasStatus {
             let status = frame.status
-            writeVarint(7 << 3 | WireType.lengthDelimited)
-            writeVarint(UInt64(FrameCodec.statusSize(status)))
-            if status.code.rawValue != 0 { writeVarintField(1, UInt64(bitPattern: Int64(status.code.rawValue))) }
-            if !status.message.isEmpty { writeStringField(2, status.message) }
-            for violation in status.violations {
-                writeVarint(3 << 3 | WireType.lengthDelimited)
-                writeVarint(UInt64(FrameCodec.violationSize(violation)))
-                if !violation.field.isEmpty { writeStringField(1, violation.field) }
-                if !violation.description_p.isEmpty { writeStringField(2, violation.description_p) }
+            writeMessageField(7) { writer in
+                if status.code.rawValue != 0 { writer.writeVarintField(1, UInt64(bitPattern: Int64(status.code.rawValue))) }
+                if !status.message.isEmpty { writer.writeStringField(2, status.message) }
+                for violation in status.violations {
+                    writer.writeMessageField(3) {
+                        if !violation.field.isEmpty { $0.writeStringField(1, violation.field) }
+                        if !violation.description_p.isEmpty { $0.writeStringField(2, violation.description_p) }
+                    }
+                }
             }
         }
     }
 
+    /// A length-delimited field holding the message `body` writes.
+    private mutating func writeMessageField(_ field: UInt64, _ body: (inout WireWriter) -> Void) {
+        writeVarint(field << 3 | WireType.lengthDelimited)
+        writeVarint(UInt64(Self.size(body)))
+        body(&self)
+    }
+
     private mutating func writeVarint(_ value: UInt64) {
+        guard let bytes else {
+            count += FrameCodec.varintSize(value)
+            return
+        }
         var value = value
         while value >= 0x80 {
             bytes[count] = UInt8(truncatingIfNeeded: value) | 0x80
@@ -324,9 +294,10 @@ struct WireWriter {
     }
 
     private mutating func writeBytes(_ source: UnsafeRawBufferPointer) {
-        guard let base = source.baseAddress, !source.isEmpty else { return }
-        precondition(source.count <= bytes.count - count)
-        (bytes.baseAddress! + count).copyMemory(from: base, byteCount: source.count)
+        if let bytes, let base = source.baseAddress, !source.isEmpty {
+            precondition(source.count <= bytes.count - count)
+            (bytes.baseAddress! + count).copyMemory(from: base, byteCount: source.count)
+        }
         count += source.count
     }
 

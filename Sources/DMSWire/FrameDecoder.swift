@@ -1,7 +1,5 @@
 import DMSProto
-import Foundation
 import NIOCore
-import SwiftProtobuf
 
 /// Splits a byte stream into frames: a 4-byte big-endian length, then that many bytes of one
 /// `Dms_V1_Frame`.

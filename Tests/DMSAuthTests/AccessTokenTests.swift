@@ -57,16 +57,12 @@ import Testing
         #expect(AccessToken.digest(input) == expected)
     }
 
-    @Test func tokenHashReadsBackFromItsHexAndRefusesAnythingElse() throws {
+    @Test func tokenHashIsTheDigestAndTellsTokensApart() throws {
         let token = AccessToken.generate()
         let hash = TokenHash(token: token)
         #expect(hash.hex == AccessToken.digest(token))
-        #expect(TokenHash(hex: hash.hex) == hash)
-        #expect(TokenHash(hex: hash.hex.uppercased()) == hash)
-        #expect(TokenHash(hex: AccessToken.digest(AccessToken.generate())) != hash)
-        #expect(TokenHash(hex: String(hash.hex.dropLast())) == nil)
-        #expect(TokenHash(hex: String(hash.hex.dropLast()) + "g") == nil)
-        #expect(TokenHash(hex: "") == nil)
+        #expect(TokenHash(token: token) == hash)
+        #expect(TokenHash(token: AccessToken.generate()) != hash)
         // The well-known vector: SHA-256("abc").
         #expect(TokenHash(token: "abc").hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
