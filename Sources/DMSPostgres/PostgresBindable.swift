@@ -31,7 +31,7 @@ extension Bool: PostgresBindable {
 }
 
 extension UUID: PostgresBindable {
-    public var postgresText: String? { uuidString.lowercased() }
+    public var postgresText: String? { text }
 }
 
 extension Data: PostgresBindable {

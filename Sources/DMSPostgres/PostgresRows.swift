@@ -9,15 +9,10 @@ public struct PostgresRows: Sendable, Sequence {
     /// The number of rows the statement affected (INSERT/UPDATE/DELETE), or returned.
     public let affectedRows: Int
 
-    private let columnIndex: [String: Int]
-
     init(columns: [String], values: [[String?]], affectedRows: Int) {
         self.columns = columns
         self.values = values
         self.affectedRows = affectedRows
-        var index = [String: Int]()
-        for (position, name) in columns.enumerated() where index[name] == nil { index[name] = position }
-        self.columnIndex = index
     }
 
     /// The number of rows returned.
@@ -25,22 +20,25 @@ public struct PostgresRows: Sendable, Sequence {
     /// True when no row was returned.
     public var isEmpty: Bool { values.isEmpty }
     /// The first row, if any.
-    public var first: PostgresRow? { values.first.map { PostgresRow(values: $0, columnIndex: columnIndex) } }
+    public var first: PostgresRow? { values.first.map { PostgresRow(values: $0, columns: columns) } }
 
     public func makeIterator() -> some IteratorProtocol<PostgresRow> {
-        let columnIndex = columnIndex
-        return values.lazy.map { PostgresRow(values: $0, columnIndex: columnIndex) }.makeIterator()
+        let columns = columns
+        return values.lazy.map { PostgresRow(values: $0, columns: columns) }.makeIterator()
     }
 }
 
 /// One row of a result, read by column name.
 public struct PostgresRow: Sendable {
     let values: [String?]
-    let columnIndex: [String: Int]
+    /// The result's column names, shared by its rows. Looked up by a scan: a result has a few
+    /// columns, mostly with short names, and comparing them costs less than hashing the name.
+    let columns: [String]
 
-    /// The text of `column`; nil for NULL. Throws when the result has no such column.
+    /// The text of `column` (the first column of that name); nil for NULL. Throws when the
+    /// result has no such column.
     public func text(_ column: String) throws -> String? {
-        guard let position = columnIndex[column] else {
+        guard let position = columns.firstIndex(of: column) else {
             throw PostgresError(code: .unexpectedResult, message: "the result has no column \"\(column)\"")
         }
         return values[position]
@@ -94,7 +92,7 @@ public struct PostgresRow: Sendable {
         var data = Data(capacity: (text.utf8.count - 2) / 2)
         var high: UInt8?
         for byte in text.utf8.dropFirst(2) {
-            guard let nibble = Self.nibble(byte) else { throw Self.unparseable(column, as: "bytea") }
+            guard let nibble = HexDigits.value(byte) else { throw Self.unparseable(column, as: "bytea") }
             if let first = high {
                 data.append(first << 4 | nibble)
                 high = nil
@@ -103,15 +101,6 @@ public struct PostgresRow: Sendable {
             }
         }
         return data
-    }
-
-    private static func nibble(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 
     private static func unexpectedNull(_ column: String) -> PostgresError {

@@ -31,7 +31,7 @@ public struct ConnectionRepository: Sendable {
         var updateTime: Google_Protobuf_Timestamp
 
         init(_ row: PostgresRow) throws {
-            guard let id = UUID(uuidString: try row.string("id")) else {
+            guard let id = UUID(text: try row.string("id")) else {
                 throw PostgresError(code: .unexpectedResult, message: "connection id is not a UUID")
             }
             self.id = id
@@ -242,7 +242,7 @@ public struct ConnectionRepository: Sendable {
                     "SELECT id::text AS id, name, overrides::text AS overrides, secrets::text AS secrets FROM \(table) WHERE connection_id = $1 FOR UPDATE",
                     current.id)
                 {
-                    let id = UUID(uuidString: try dependent.string("id"))!
+                    let id = UUID(text: try dependent.string("id"))!
                     let name = try dependent.string("name")
                     let opened = try secrets.open(try dependent.object("secrets"), table: table, id: id)
                     let overrides = try dependent.object("overrides").merging(opened) { plain, _ in plain }

@@ -142,7 +142,7 @@ public struct JobRepository: Sendable {
             guard current.revision == request.expectedRevision else { throw stale(current, request.expectedRevision) }
             return current
         }
-        let id = UUID(uuidString: current.id)!
+        let id = UUID(text: current.id)!
         let parameters = Self.parameters(id: id, normalized, options: options)
         let updated: PostgresRow?
         do {
@@ -178,7 +178,7 @@ public struct JobRepository: Sendable {
                     missed_before = CASE WHEN $2 THEN missed_before ELSE now() END
                 WHERE id = $1 RETURNING \(Self.columns)
                 """,
-                UUID(uuidString: current.id)!, paused
+                UUID(text: current.id)!, paused
             ).first
         }
         guard let row else { throw RPCError(.notFound, "no migration job \(key.display)") }
@@ -191,7 +191,7 @@ public struct JobRepository: Sendable {
     public func delete(key: ResourceKey, expectedRevision: Int64, scope: AccessScope) async throws {
         let current = try await get(key, scope: scope)
         try scope.checkWrite(current.namespace)
-        let id = UUID(uuidString: current.id)!
+        let id = UUID(text: current.id)!
         let deleted = try await pool.withTransaction { db in
             let active = try db.query(
                 """
@@ -260,7 +260,7 @@ public struct JobRepository: Sendable {
         func parsed(_ text: String, field: String) -> UUID? {
             if text.isEmpty {
                 violations.append(.init(field: field, description: "required"))
-            } else if let id = UUID(uuidString: text) {
+            } else if let id = UUID(text: text) {
                 return id
             } else {
                 violations.append(.init(field: field, description: "is not an id of this server (a UUID)"))
@@ -294,7 +294,7 @@ public struct JobRepository: Sendable {
 
     private static func optionalID(_ text: String, field: String, violations: inout [RPCError.FieldViolation]) -> String? {
         guard !text.isEmpty else { return nil }
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(text: text) else {
             violations.append(.init(field: field, description: "is not an id of this server (a UUID)"))
             return nil
         }

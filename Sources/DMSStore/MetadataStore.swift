@@ -56,7 +56,7 @@ public final class MetadataStore: Sendable {
             var count = 0
             for table in ["connections", "sources", "targets"] {
                 for row in try db.query("SELECT id::text AS id, secrets::text AS secrets FROM \(table) FOR UPDATE") {
-                    let id = UUID(uuidString: try row.string("id"))!
+                    let id = UUID(text: try row.string("id"))!
                     let sealed = try row.object("secrets")
                     guard !sealed.isEmpty else { continue }
                     let opened = try secrets.open(sealed, table: table, id: id)

@@ -106,12 +106,12 @@ public struct OverlayRepository: Sendable {
     /// effective configuration with secrets in clear (for the engine only; never for a response),
     /// plus those secret values, so that everything the run writes can be scrubbed of them.
     public func runtimeConfiguration(id: String) async throws -> RuntimeConfiguration {
-        guard let uuid = UUID(uuidString: id) else { throw RPCError(.notFound, "no \(noun) \(id)") }
+        guard let uuid = UUID(text: id) else { throw RPCError(.notFound, "no \(noun) \(id)") }
         let row = try await row(.id(uuid), scope: .everything)
         let type = try row.string("connection_type")
         let version = Int(try row.int64("connection_version"))
         let spec = try catalog.spec(type: type, version: version)
-        let connectionID = UUID(uuidString: try row.string("connection_id"))!
+        let connectionID = UUID(text: try row.string("connection_id"))!
         let connectionSecrets = try secrets.open(try row.object("connection_secrets"), table: "connections", id: connectionID)
         let ownSecrets = try secrets.open(try row.object("secrets"), table: table, id: uuid)
         let connection = spec.effectiveConnection(try row.object("connection_schema").merging(connectionSecrets) { _, secret in secret })
@@ -135,7 +135,7 @@ public struct OverlayRepository: Sendable {
         let after = try Paging.namespacedAfter(pageToken)
         var connectionFilter: String? = nil
         if !connectionID.isEmpty {
-            guard let uuid = UUID(uuidString: connectionID) else {
+            guard let uuid = UUID(text: connectionID) else {
                 throw RPCError.invalidArgument([.init(field: "connection_id", description: "is not an id of this server (a UUID)")])
             }
             connectionFilter = uuid.text
@@ -174,7 +174,7 @@ public struct OverlayRepository: Sendable {
         let current = try await row(key, scope: scope)
         let namespace = try current.string("namespace")
         try scope.checkWrite(namespace)
-        let id = UUID(uuidString: try current.string("id"))!
+        let id = UUID(text: try current.string("id"))!
         let currentName = try current.string("name")
         let currentRevision = try current.int64("revision")
         let storedSecrets = try secrets.open(try current.object("secrets"), table: table, id: id)
@@ -187,7 +187,7 @@ public struct OverlayRepository: Sendable {
             }
             connection = replacement
         } else {
-            connection = try await connections.row(.id(UUID(uuidString: try current.string("connection_id"))!), scope: .everything)
+            connection = try await connections.row(.id(UUID(text: try current.string("connection_id"))!), scope: .everything)
         }
         let spec = try catalog.spec(type: connection.type, version: connection.version)
         var overrides = storedOverrides
@@ -232,7 +232,7 @@ public struct OverlayRepository: Sendable {
     public func delete(key: ResourceKey, expectedRevision: Int64, scope: AccessScope) async throws {
         let current = try await row(key, scope: scope)
         try scope.checkWrite(try current.string("namespace"))
-        let id = UUID(uuidString: try current.string("id"))!
+        let id = UUID(text: try current.string("id"))!
         let name = try current.string("name")
         let column = role == .source ? "source_id" : "target_id"
         let table = table
@@ -260,7 +260,7 @@ public struct OverlayRepository: Sendable {
             violations.append(.init(field: "connection_id", description: "required"))
             return nil
         }
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(text: text) else {
             violations.append(.init(field: "connection_id", description: "is not an id of this server (a UUID)"))
             return nil
         }

@@ -174,7 +174,7 @@ public final class TokenRepository: TokenStore {
         var condition: String
         var parameters: [any PostgresBindable]
         if !id.isEmpty {
-            guard let uuid = UUID(uuidString: id) else {
+            guard let uuid = UUID(text: id) else {
                 throw RPCError.invalidArgument([.init(field: "id", description: "is not an id of this server (a UUID)")])
             }
             condition = "id = $1"

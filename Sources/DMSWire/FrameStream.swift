@@ -40,21 +40,30 @@ public struct FrameReader {
 }
 
 /// Writes frames for a connection's tail handler, batched: frames are encoded one after another
-/// into one buffer and written together at the end of the event loop's turn (or at once past
-/// ``flushThreshold``), so the answers (or requests) of many calls leave in one write, one TLS
-/// record and one system call.
+/// into one buffer and written together at the end of the event loop's turn, so the answers (or
+/// requests) of many calls leave in one write, one TLS record and one system call.
+///
+/// One batch a turn may leave early: the first time the batch passes ``flushThreshold``, it is
+/// written at once, so the peer starts on the first frames while the rest are being made and
+/// both ends work at once instead of taking turns. After that the turn's frames wait for its end
+/// (up to ``turnLimit`` bytes): the peer is busy already, and every further write would cost a
+/// TLS record and a system call of its own.
 ///
 /// Used on the channel's event loop only, between `attach` (the handler was added) and `detach`.
 public final class BatchingFrameWriter {
-    /// Past this many bytes a batch is written at once rather than at the end of the turn: the
-    /// peer then starts on the first answers while the rest are being made, and both ends work at
-    /// once instead of taking turns. 512 B (about 7 Health answers, 3 requests) measured best
-    /// between 256 B and 16 KiB (`scripts/bench rpc`, 2 cores): with 8 calls in flight 0.31–0.43
-    /// of the baseline against 0.25–0.28 at 1 KiB; with 64, 1.7 times the calls/s of 16 KiB.
+    /// Past this many bytes a turn's first batch is written at once. 512 B (about 7 Health
+    /// answers, 3 requests) measured best between 256 B and 16 KiB (`scripts/bench rpc`, 2
+    /// cores): with 8 calls in flight 0.31–0.43 of the baseline against 0.25–0.28 at 1 KiB.
     public static let flushThreshold = 512
+
+    /// Past this many bytes a batch is written at once even after the turn's early one, so a
+    /// long turn (a burst of stream items) does not grow the buffer without bound.
+    public static let turnLimit = 64 * 1024
 
     private var buffer = ByteBufferAllocator().buffer(capacity: 512)
     private var flushScheduled = false
+    /// True once this turn's batch has left early: the rest of the turn waits for its end.
+    private var flushedEarly = false
     private var context: ChannelHandlerContext?
 
     /// Creates a writer with nothing to write to yet.
@@ -71,22 +80,25 @@ public final class BatchingFrameWriter {
     }
 
     /// Encodes `frame` into the batch; the flush follows at the end of this turn of the event
-    /// loop, or at once when the batch is past the threshold. Dropped when the channel is closed.
+    /// loop, or at once when this is the turn's first batch past ``flushThreshold`` (or the
+    /// batch is past ``turnLimit``). Dropped when the channel is closed.
     ///
     /// - Throws: when `frame` cannot be encoded (nothing is written then).
     public func write(_ frame: Dms_V1_Frame) throws {
         guard let context, context.channel.isActive else { return }
         try FrameEncoder.encode(frame, into: &buffer)
-        if buffer.readableBytes >= Self.flushThreshold {
+        if buffer.readableBytes >= (flushedEarly ? Self.turnLimit : Self.flushThreshold) {
             flush()
-            return
+            flushedEarly = true
         }
         guard !flushScheduled else { return }
+        // The end of the turn: what is batched leaves, and the next turn may flush early again.
         flushScheduled = true
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.eventLoop.execute {
             let writer = bound.value
             writer.flushScheduled = false
+            writer.flushedEarly = false
             writer.flush()
         }
     }

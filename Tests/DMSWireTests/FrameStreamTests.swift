@@ -62,7 +62,7 @@ import Testing
         }
     }
 
-    @Test func writerSendsSmallFramesTogetherAtTheEndOfTheTurnAndABigBatchAtOnce() throws {
+    @Test func writerSendsFramesTogetherAtTheEndOfTheTurnAndTheTurnsFirstBigBatchAtOnce() throws {
         let channel = EmbeddedChannel()
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 7443)).wait()
         let writer = BatchingFrameWriter()
@@ -76,9 +76,23 @@ import Testing
         #expect(try channel.readOutbound(as: ByteBuffer.self) == (try Self.bytes([Self.frames[0], Self.frames[2]])))
         #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
 
-        // Past the threshold the batch leaves at once, without waiting for the turn to end.
+        // Past the threshold the turn's first batch leaves at once, without waiting for the turn
+        // to end; the turn's later frames wait for its end, however big.
         try writer.write(Self.frames[1])
         #expect(try channel.readOutbound(as: ByteBuffer.self) == (try Self.bytes([Self.frames[1]])))
+        try writer.write(Self.frames[1])
+        try writer.write(Self.frames[0])
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        channel.embeddedEventLoop.run()
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == (try Self.bytes([Self.frames[1], Self.frames[0]])))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+
+        // The next turn may flush early again; past the turn's limit a batch leaves at once too.
+        try writer.write(Self.frames[1])
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == (try Self.bytes([Self.frames[1]])))
+        let perLimit = BatchingFrameWriter.turnLimit / (try Self.bytes([Self.frames[1]])).readableBytes + 1
+        for _ in 0..<perLimit { try writer.write(Self.frames[1]) }
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == (try Self.bytes(Array(repeating: Self.frames[1], count: perLimit))))
         channel.embeddedEventLoop.run()
         #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
 

@@ -12,7 +12,7 @@ extension ConnectorSpec {
     /// A Connection's configuration with the connection schema's defaults added for the fields it
     /// does not set.
     public func effectiveConnection(_ schema: [String: JSONValue]) -> [String: JSONValue] {
-        schema.merging(JSONSchema(connectionSchema).propertyDefaults) { given, _ in given }
+        schema.merging(connectionDefaults) { given, _ in given }
     }
 
     /// Every violation by a Source's or Target's overrides, given its Connection's configuration.
@@ -46,8 +46,7 @@ extension ConnectorSpec {
             values[name] = value
             origin[name] = .overridden
         }
-        let defaults = JSONSchema(connectionSchema).propertyDefaults
-            .merging(JSONSchema(schema(role.part)).propertyDefaults) { connectionDefault, _ in connectionDefault }
+        let defaults = connectionDefaults.merging(role == .source ? sourceDefaults : targetDefaults) { connectionDefault, _ in connectionDefault }
         for (name, value) in defaults where values[name] == nil {
             values[name] = value
             origin[name] = .defaulted

@@ -59,6 +59,13 @@ public struct ConnectorSpec: Sendable, Hashable {
     public let deprecated: Bool
     /// How a configuration of version `version - 1` carries over to this one.
     public let upgradeFromPrevious: Upgrade
+    /// The `default` of each property of ``connectionSchema`` that has one (made once: every
+    /// read of a Connection lays them under its configuration).
+    public let connectionDefaults: [String: JSONValue]
+    /// The `default` of each property of ``sourceSchema`` that has one.
+    public let sourceDefaults: [String: JSONValue]
+    /// The `default` of each property of ``targetSchema`` that has one.
+    public let targetDefaults: [String: JSONValue]
 
     /// A spec version from its parts.
     public init(
@@ -77,6 +84,9 @@ public struct ConnectorSpec: Sendable, Hashable {
         self.secretFields = secretFields
         self.deprecated = deprecated
         self.upgradeFromPrevious = upgradeFromPrevious
+        self.connectionDefaults = JSONSchema(connectionSchema).propertyDefaults
+        self.sourceDefaults = JSONSchema(sourceSchema).propertyDefaults
+        self.targetDefaults = JSONSchema(targetSchema).propertyDefaults
     }
 
     /// One of the three schemas.

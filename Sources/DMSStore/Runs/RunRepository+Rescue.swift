@@ -28,7 +28,7 @@ extension RunRepository {
                 """, batch)
             var rescued = [RescuedRun]()
             for row in expired {
-                guard let id = UUID(uuidString: try row.string("id")) else { continue }
+                guard let id = UUID(text: try row.string("id")) else { continue }
                 let lostBy = try row.string("replica")
                 let expiry = try row.timestamp("lease_expire_time_us").date
                 let reason =

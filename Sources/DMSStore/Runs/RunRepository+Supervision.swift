@@ -82,7 +82,7 @@ extension RunRepository {
                     INSERT INTO job_cursors (migration_job_id, table_name, cursor_column, value, run_id) VALUES ($1, $2, $3, $4, $5)
                     ON CONFLICT (migration_job_id, table_name) DO UPDATE
                     SET cursor_column = excluded.cursor_column, value = excluded.value, run_id = excluded.run_id, update_time = now()
-                    """, UUID(uuidString: run.migrationJobID), cursor.table, cursor.column, cursor.value, uuid)
+                    """, UUID(text: run.migrationJobID), cursor.table, cursor.column, cursor.value, uuid)
             }
             return run
         }

@@ -31,7 +31,7 @@ public struct RunRepository: Sendable {
                         """
                         INSERT INTO migration_job_runs (id, migration_job_id, namespace, state, trigger)
                         VALUES ($1, $2, $3, 'fresh', 'manual') RETURNING \(Self.columns)
-                        """, id, UUID(uuidString: job.id), job.namespace
+                        """, id, UUID(text: job.id), job.namespace
                     ).first
                 else { throw PostgresError(code: .unexpectedResult, message: "INSERT … RETURNING returned no row") }
                 let run = try Self.run(row)
@@ -64,7 +64,7 @@ public struct RunRepository: Sendable {
         var violations = [RPCError.FieldViolation]()
         var jobID: UUID?
         if !request.migrationJobID.isEmpty {
-            jobID = UUID(uuidString: request.migrationJobID)
+            jobID = UUID(text: request.migrationJobID)
             if jobID == nil { violations.append(.init(field: "migration_job_id", description: "is not an id of this server (a UUID)")) }
         }
         var states = [String]()
@@ -150,7 +150,7 @@ public struct RunRepository: Sendable {
 
     static func id(_ text: String, field: String = "id") throws -> UUID {
         guard !text.isEmpty else { throw RPCError.invalidArgument([.init(field: field, description: "required")]) }
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(text: text) else {
             throw RPCError.invalidArgument([.init(field: field, description: "is not an id of this server (a UUID)")])
         }
         return id
@@ -195,7 +195,7 @@ public struct RunRepository: Sendable {
         let key = try Paging.after(token)
         guard !key.isEmpty else { return nil }
         let parts = key.split(separator: "\t")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(uuidString: String(parts[1])) else {
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = UUID(text: String(parts[1])) else {
             throw RPCError.invalidArgument([.init(field: "page_token", description: "is not a page token of this list")])
         }
         return (micros, id)

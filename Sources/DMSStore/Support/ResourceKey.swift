@@ -13,7 +13,7 @@ public enum ResourceKey: Sendable, Hashable {
     /// ``AccessScope/resolve(requested:callDefault:)`` says.
     public init(id: String, name: String, namespace: String, scope: AccessScope, callDefault: String?, field: String = "id") throws {
         if !id.isEmpty {
-            guard let uuid = UUID(uuidString: id) else {
+            guard let uuid = UUID(text: id) else {
                 throw RPCError.invalidArgument([.init(field: field, description: "is not an id of this server (a UUID)")])
             }
             self = .id(uuid)
@@ -27,7 +27,7 @@ public enum ResourceKey: Sendable, Hashable {
     /// For messages: `"x" in namespace "y"` or `id 1234…`.
     var display: String {
         switch self {
-        case .id(let id): "with id \(id.uuidString.lowercased())"
+        case .id(let id): "with id \(id.text)"
         case .name(let name, let namespace): "\"\(name)\" in namespace \"\(namespace)\""
         }
     }
@@ -40,7 +40,7 @@ public enum ResourceKey: Sendable, Hashable {
         switch self {
         case .id(let id):
             sql = "\(qualifier)id = $\(first)"
-            parameters = [id.uuidString.lowercased()]
+            parameters = [id.text]
         case .name(let name, let namespace):
             sql = "\(qualifier)name = $\(first) AND \(qualifier)namespace = $\(first + 1)"
             parameters = [name, namespace]

@@ -52,8 +52,3 @@ extension Dictionary where Key == String, Value == JSONValue {
     /// The object as compact JSON text with sorted keys.
     var jsonText: String { JSONValue.object(self).serialized() }
 }
-
-extension UUID {
-    /// The lowercase text form the store uses.
-    var text: String { uuidString.lowercased() }
-}
