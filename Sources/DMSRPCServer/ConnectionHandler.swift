@@ -50,6 +50,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var writabilityWaiters: [UInt64: EventLoopPromise<Void>] = [:]
     private var nextWaiterTicket: UInt64 = 0
     private var isClosedCompleted = false
+    /// The route of the previous REQUEST: a client mostly calls one method after another, and
+    /// comparing the name (the reader hands the same string again) costs less than hashing it.
+    private var lastRoute: (method: String, route: MethodRouter.Route)?
 
     /// Completes once the connection is closed and every call on it has ended.
     var closed: EventLoopFuture<Void> { closedPromise.futureResult }
@@ -165,7 +168,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// Opens the call of a REQUEST frame and starts its task.
     private func open(_ request: Dms_V1_Frame) -> RPCError? {
         let callID = request.callID
-        guard let route = services.router.route(for: request.method) else {
+        guard let route = route(for: request.method) else {
             if callID == 0 { return RPCError(.invalidArgument, "REQUEST with call_id 0") }
             write(.end(callID: callID, error: RPCError(.unimplemented, "unknown method \(request.method)")))
             return nil
@@ -210,6 +213,13 @@ final class ConnectionHandler: ChannelInboundHandler {
             calls.attach(callID, deadline: timer)?.cancel()
         }
         return nil
+    }
+
+    private func route(for method: String) -> MethodRouter.Route? {
+        if let lastRoute, lastRoute.method == method { return lastRoute.route }
+        guard let route = services.router.route(for: method) else { return nil }
+        lastRoute = (method, route)
+        return route
     }
 
     /// Closes call `callID` once its handler is done: writes its END frame, and ends a drain or

@@ -19,8 +19,21 @@ public enum FrameCodec {
     ///
     /// - Throws: ``FrameError`` `.malformedFrame` when the bytes are not a `Frame`.
     public static func decode(_ body: UnsafeRawBufferPointer) throws(FrameError) -> Dms_V1_Frame {
+        var memo = FrameMemo()
+        return try decode(body, memo: &memo, remember: false)
+    }
+
+    /// Decodes one frame body of a stream whose previous frame is in `memo`, reusing its method
+    /// name and metadata when this frame carries the same bytes, and keeping this frame's.
+    ///
+    /// - Throws: ``FrameError`` `.malformedFrame` when the bytes are not a `Frame`.
+    public static func decode(_ body: UnsafeRawBufferPointer, memo: inout FrameMemo) throws(FrameError) -> Dms_V1_Frame {
+        try decode(body, memo: &memo, remember: true)
+    }
+
+    private static func decode(_ body: UnsafeRawBufferPointer, memo: inout FrameMemo, remember: Bool) throws(FrameError) -> Dms_V1_Frame {
         guard let base = body.baseAddress, !body.isEmpty else { return Dms_V1_Frame() }
-        if let frame = decodeKnownShape(body) { return frame }
+        if let frame = decodeKnownShape(body, memo: &memo, remember: remember) { return frame }
         do {
             // Parse straight from the caller's storage: no copy of the body before decoding.
             return try Dms_V1_Frame(serializedBytes: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: body.count, deallocator: .none))
@@ -32,12 +45,25 @@ public enum FrameCodec {
     /// The frame in `body` when it has a shape the hand-written decoder knows, nil otherwise
     /// (the caller then asks SwiftProtobuf, which also decides whether it is malformed).
     static func decodeKnownShape(_ body: UnsafeRawBufferPointer) -> Dms_V1_Frame? {
+        var memo = FrameMemo()
+        return decodeKnownShape(body, memo: &memo, remember: false)
+    }
+
+    /// ``decodeKnownShape(_:)``, reusing and keeping method and metadata in `memo` when
+    /// `remember` is set. The memo maps bytes to what they decode to and nothing else, so what it
+    /// holds is right whatever the rest of a frame turns out to be.
+    static func decodeKnownShape(_ body: UnsafeRawBufferPointer, memo: inout FrameMemo, remember: Bool) -> Dms_V1_Frame? {
         var reader = WireReader(body)
         var frame = Dms_V1_Frame()
         // Room for the usual entries (authorization, namespace, client) without growing.
-        var metadata = [String: String](minimumCapacity: 4)
+        var metadata = [String: String]()
+        // With a memo: where the metadata entries are (one run of them, as encoders write them).
+        var entriesStart = -1
+        var entriesEnd = -1
+        var entriesContiguous = true
         var sawStatus = false
         while !reader.isAtEnd {
+            let fieldStart = reader.offset
             guard let key = reader.varint() else { return nil }
             switch key {
             case 1 << 3 | WireType.varint:
@@ -47,11 +73,28 @@ public enum FrameCodec {
                 guard let value = reader.varint() else { return nil }
                 frame.callID = value
             case 3 << 3 | WireType.lengthDelimited:
-                guard let method = reader.string() else { return nil }
-                frame.method = method
+                guard let raw = reader.lengthDelimited() else { return nil }
+                if remember, raw.elementsEqual(memo.methodBytes) {
+                    frame.method = memo.method
+                } else {
+                    guard let method = WireReader.string(raw) else { return nil }
+                    frame.method = method
+                    if remember { (memo.methodBytes, memo.method) = (Array(raw), method) }
+                }
             case 4 << 3 | WireType.lengthDelimited:
-                guard let entry = reader.lengthDelimited(), let (name, value) = decodeStringPair(entry) else { return nil }
-                metadata[name] = value
+                guard let entry = reader.lengthDelimited() else { return nil }
+                if remember {
+                    if entriesStart < 0 {
+                        entriesStart = fieldStart
+                    } else if entriesEnd != fieldStart {
+                        entriesContiguous = false
+                    }
+                    entriesEnd = reader.offset
+                } else {
+                    guard let (name, value) = decodeStringPair(entry) else { return nil }
+                    if metadata.isEmpty { metadata.reserveCapacity(4) }
+                    metadata[name] = value
+                }
             case 5 << 3 | WireType.varint:
                 guard let value = reader.varint() else { return nil }
                 frame.timeoutMs = value
@@ -65,6 +108,22 @@ public enum FrameCodec {
                 frame.status = status
             default:
                 return nil
+            }
+        }
+        if entriesStart >= 0 {
+            // Entries split by other fields: decoded one by one, as without a memo.
+            guard entriesContiguous else { return decodeKnownShape(body) }
+            let entries = UnsafeRawBufferPointer(rebasing: body[entriesStart..<entriesEnd])
+            if entries.elementsEqual(memo.metadataBytes) {
+                metadata = memo.metadata
+            } else {
+                var entryReader = WireReader(entries)
+                metadata.reserveCapacity(4)
+                while !entryReader.isAtEnd {
+                    guard entryReader.varint() != nil, let entry = entryReader.lengthDelimited(), let (name, value) = decodeStringPair(entry) else { return nil }
+                    metadata[name] = value
+                }
+                (memo.metadataBytes, memo.metadata) = (Array(entries), metadata)
             }
         }
         if !metadata.isEmpty { frame.metadata = metadata }
@@ -176,6 +235,9 @@ struct WireReader {
 
     var isAtEnd: Bool { index >= bytes.count }
 
+    /// How many bytes have been read.
+    var offset: Int { index }
+
     /// A base-128 varint of at most 10 bytes whose value fits 64 bits.
     mutating func varint() -> UInt64? {
         var value: UInt64 = 0
@@ -202,6 +264,11 @@ struct WireReader {
     /// A length-delimited value that is valid UTF-8, as a String.
     mutating func string() -> String? {
         guard let raw = lengthDelimited() else { return nil }
+        return Self.string(raw)
+    }
+
+    /// `raw` as a String when it is valid UTF-8.
+    static func string(_ raw: UnsafeRawBufferPointer) -> String? {
         let utf8 = raw.assumingMemoryBound(to: UInt8.self)
         // ASCII (all of DMS's own metadata and method names) needs no validation: the decoding
         // initializer is then exact, and much faster than the validating one.
@@ -211,7 +278,6 @@ struct WireReader {
         return String(validating: utf8, as: UTF8.self)
     }
 }
-
 
 /// Writes protobuf wire values, or only counts them: the same code sizes a frame (a counting
 /// run, with no memory) and then writes it into memory of that size, so the two cannot disagree.
@@ -316,4 +382,19 @@ struct WireWriter {
             writeBytes(UnsafeRawBufferPointer(utf8))
         }
     }
+}
+
+/// What the previous frame of a stream carried, reused when the next frame carries the same
+/// bytes: a busy client sends the same method name and metadata (its token, namespace and name)
+/// call after call, and comparing a few dozen bytes costs far less than new strings and a new
+/// dictionary. One per stream (a connection's reader), used by ``FrameCodec/decode(_:memo:)``.
+public struct FrameMemo: Sendable {
+    fileprivate var methodBytes: [UInt8] = []
+    fileprivate var method = ""
+    /// The metadata entries as encoded (their keys and lengths included), and what they decode to.
+    fileprivate var metadataBytes: [UInt8] = []
+    fileprivate var metadata: [String: String] = [:]
+
+    /// An empty memo.
+    public init() {}
 }

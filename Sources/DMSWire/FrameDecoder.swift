@@ -34,6 +34,16 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
     /// - Returns: `nil` when more bytes are needed; `.some(nil)` for a keep-alive; otherwise the frame.
     /// - Throws: ``FrameError`` for an oversize prefix or a body that is not a `Frame`.
     public func decodeFrame(from buffer: inout ByteBuffer) throws(FrameError) -> Dms_V1_Frame?? {
+        var memo = FrameMemo()
+        return try decodeFrame(from: &buffer, memo: &memo, remember: false)
+    }
+
+    /// ``decodeFrame(from:)`` for a stream whose previous frame is in `memo` (see ``FrameMemo``).
+    public func decodeFrame(from buffer: inout ByteBuffer, memo: inout FrameMemo) throws(FrameError) -> Dms_V1_Frame?? {
+        try decodeFrame(from: &buffer, memo: &memo, remember: true)
+    }
+
+    private func decodeFrame(from buffer: inout ByteBuffer, memo: inout FrameMemo, remember: Bool) throws(FrameError) -> Dms_V1_Frame?? {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return nil }
         guard UInt64(length) <= UInt64(maximumFrameBytes) else {
             throw FrameError(.frameTooLarge(length: Int(length), limit: maximumFrameBytes))
@@ -42,7 +52,10 @@ public struct FrameDecoder: ByteToMessageDecoder, Sendable {
         buffer.moveReaderIndex(forwardBy: 4)
         if length == 0 { return .some(nil) }
         let body = buffer.readSlice(length: Int(length))!
-        return .some(try body.withUnsafeReadableBytes { bytes throws(FrameError) in try FrameCodec.decode(bytes) })
+        return .some(
+            try body.withUnsafeReadableBytes { bytes throws(FrameError) in
+                remember ? try FrameCodec.decode(bytes, memo: &memo) : try FrameCodec.decode(bytes)
+            })
     }
 }
 

@@ -7,6 +7,8 @@ public struct FrameReader {
     private let decoder: FrameDecoder
     /// Bytes of a frame not yet complete.
     private var pending: ByteBuffer?
+    /// The previous frame's method name and metadata, reused when the next frame repeats them.
+    private var memo = FrameMemo()
 
     /// Creates a reader that refuses frames larger than `maximumFrameBytes`.
     public init(maximumFrameBytes: Int) {
@@ -28,7 +30,7 @@ public struct FrameReader {
         } else {
             buffer = bytes
         }
-        while let decoded = try decoder.decodeFrame(from: &buffer) {
+        while let decoded = try decoder.decodeFrame(from: &buffer, memo: &memo) {
             guard let frame = decoded else { continue }
             guard body(frame) else { return }
         }

@@ -51,6 +51,46 @@ struct FrameCodecTests {
         }
     }
 
+    /// A stream of frames decoded through one memo (as a connection's reader does): frames that
+    /// repeat the previous method and metadata, change one entry, switch to another caller, or
+    /// are damaged. Each is decoded exactly as SwiftProtobuf decodes it on its own.
+    @Test func aStreamDecodedThroughOneMemoIsDecodedFrameByFrameAsSwiftProtobufDecodesIt() throws {
+        var memo = FrameMemo()
+        var random = SeededGenerator(seed: Self.baseSeed &+ 2_000_000)
+        var callers = (0..<3).map { _ in RandomFrames.frame(using: &random, maxPayload: 20) }
+        var reused = 0
+        for index in 0..<6000 {
+            var frame = callers[Int.random(in: 0..<callers.count, using: &random)]
+            frame.callID = UInt64(index)
+            frame.payload = Data(random.bytes(count: Int.random(in: 0...20, using: &random)))
+            switch Int.random(in: 0..<10, using: &random) {
+            case 0: frame.metadata[frame.metadata.keys.first ?? "k"] = random.string(maxLength: 40)
+            case 1: callers[0] = RandomFrames.frame(using: &random, maxPayload: 20)
+            case 2: frame.method = random.string(maxLength: 30)
+            default: reused += frame.metadata.isEmpty ? 0 : 1
+            }
+            var bytes: [UInt8] = try frame.serializedBytes()
+            if Int.random(in: 0..<8, using: &random) == 0, !bytes.isEmpty {
+                bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+            }
+            let decoded = bytes.withUnsafeBytes { try? FrameCodec.decode($0, memo: &memo) }
+            #expect(decoded == Self.reference(bytes), "frame \(index) of the stream: \(bytes)")
+        }
+        #expect(reused > 1000)
+
+        // Entries apart (another field between them) are read one by one, and right.
+        var split = Dms_V1_Frame()
+        split.metadata = ["a": "1", "b": "2"]
+        split.method = "dms.v1.HealthService/Health"
+        let first: [UInt8] = [0x22, 0x06, 0x0A, 0x01, 0x61, 0x12, 0x01, 0x31]
+        let method: [UInt8] = [0x1A, 0x1B] + Array("dms.v1.HealthService/Health".utf8)
+        let second: [UInt8] = [0x22, 0x06, 0x0A, 0x01, 0x62, 0x12, 0x01, 0x32]
+        for bytes in [first + method + second, first + second + method, first + method + second] {
+            #expect(Self.reference(bytes) == split)
+            #expect(bytes.withUnsafeBytes { try? FrameCodec.decode($0, memo: &memo) } == split)
+        }
+    }
+
     @Test func everyEditOfAValidFrameIsDecodedAsSwiftProtobufDecodesIt() throws {
         var handWritten = 0
         var refused = 0
