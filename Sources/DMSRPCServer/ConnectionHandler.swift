@@ -23,13 +23,22 @@ final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    /// What every connection of a server shares.
-    struct Services: Sendable {
+    /// What every connection of a server shares. A class: every call's task holds it, and a
+    /// reference costs one retain where the fields would cost one each.
+    final class Services: Sendable {
         let router: MethodRouter
         let authenticator: any CallAuthenticator
         let configuration: RPCServer.Configuration
         let statistics: ServerStatistics
         let logger: Logger
+
+        init(router: MethodRouter, authenticator: any CallAuthenticator, configuration: RPCServer.Configuration, statistics: ServerStatistics, logger: Logger) {
+            self.router = router
+            self.authenticator = authenticator
+            self.configuration = configuration
+            self.statistics = statistics
+            self.logger = logger
+        }
     }
 
     private let services: Services

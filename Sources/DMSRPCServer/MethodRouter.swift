@@ -9,11 +9,20 @@ import SwiftProtobuf
 /// contract that are not built yet are registered as unimplemented so they answer
 /// `UNIMPLEMENTED "… is not implemented yet"`, distinct from an unknown name.
 public struct MethodRouter: Sendable {
-    /// A handler with its types erased.
-    struct Route: Sendable {
+    /// A handler with its types erased. A class: every call holds its route, and a reference
+    /// costs one retain where the descriptor's strings and the closure cost several.
+    final class Route: Sendable {
         let descriptor: MethodDescriptor
         /// Runs the call. Returns the unary response payload, or nil for a stream (whose items were sent).
         let run: @Sendable (_ payload: Data, _ context: CallContext, _ sink: FrameSink) async throws -> Data?
+
+        init(
+            descriptor: MethodDescriptor,
+            run: @escaping @Sendable (_ payload: Data, _ context: CallContext, _ sink: FrameSink) async throws -> Data?
+        ) {
+            self.descriptor = descriptor
+            self.run = run
+        }
     }
 
     private(set) var routes: [String: Route] = [:]

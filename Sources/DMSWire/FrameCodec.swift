@@ -74,7 +74,7 @@ public enum FrameCodec {
                 frame.callID = value
             case 3 << 3 | WireType.lengthDelimited:
                 guard let raw = reader.lengthDelimited() else { return nil }
-                if remember, raw.elementsEqual(memo.methodBytes) {
+                if remember, Self.sameBytes(raw, memo.methodBytes) {
                     frame.method = memo.method
                 } else {
                     guard let method = WireReader.string(raw) else { return nil }
@@ -114,7 +114,7 @@ public enum FrameCodec {
             // Entries split by other fields: decoded one by one, as without a memo.
             guard entriesContiguous else { return decodeKnownShape(body) }
             let entries = UnsafeRawBufferPointer(rebasing: body[entriesStart..<entriesEnd])
-            if entries.elementsEqual(memo.metadataBytes) {
+            if Self.sameBytes(entries, memo.metadataBytes) {
                 metadata = memo.metadata
             } else {
                 var entryReader = WireReader(entries)
@@ -128,6 +128,13 @@ public enum FrameCodec {
         }
         if !metadata.isEmpty { frame.metadata = metadata }
         return frame
+    }
+
+    /// Whether `bytes` holds exactly `remembered` (one `memcmp`, not a loop over elements).
+    private static func sameBytes(_ bytes: UnsafeRawBufferPointer, _ remembered: [UInt8]) -> Bool {
+        guard bytes.count == remembered.count else { return false }
+        guard let base = bytes.baseAddress else { return true }
+        return remembered.withUnsafeBytes { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
     }
 
     /// A message of two string fields, 1 and 2: a metadata entry (key, value) or a field
