@@ -63,7 +63,8 @@ public final class PostgresPool: Sendable {
         _ body: @escaping @Sendable (PostgresConnection) throws -> Result
     ) async throws -> Result {
         let lease = try await acquire()
-        let outcome: Swift.Result<Result, any Error> = await withCheckedContinuation { continuation in
+        // Resumed exactly once, by the block below: no checked continuation (an allocation per call).
+        let outcome: Swift.Result<Result, any Error> = await withUnsafeContinuation { continuation in
             queue.async {
                 continuation.resume(returning: Swift.Result { try body(lease.connection) })
             }

@@ -198,12 +198,39 @@ public enum FrameCodec {
             out.writeBytes(body)
             return
         }
-        let size = WireWriter.size { $0.write(frame) }
+        encodeKnownShape(frame, header: nil, into: &out)
+    }
+
+    /// ``encode(_:into:)`` for a stream whose previous frame's method name and metadata are in
+    /// `memo`: when this frame has the same (a client's calls mostly do, with the very same
+    /// dictionary), their bytes are copied from the memo instead of being written again.
+    public static func encode(_ frame: Dms_V1_Frame, into out: inout ByteBuffer, memo: inout FrameEncodeMemo) throws {
+        guard hasKnownShape(frame), !frame.method.isEmpty || !frame.metadata.isEmpty else {
+            try encode(frame, into: &out)
+            return
+        }
+        // Equal dictionaries that share storage compare in constant time.
+        if !memo.isFilled || frame.method != memo.method || frame.metadata != memo.metadata {
+            let size = WireWriter.size { $0.writeCallHeader(frame) }
+            memo.header = [UInt8](unsafeUninitializedCapacity: size) { bytes, count in
+                var writer = WireWriter(UnsafeMutableRawBufferPointer(bytes))
+                writer.writeCallHeader(frame)
+                count = writer.count
+            }
+            (memo.method, memo.metadata, memo.isFilled) = (frame.method, frame.metadata, true)
+        }
+        memo.header.withUnsafeBytes { encodeKnownShape(frame, header: $0, into: &out) }
+    }
+
+    /// Writes `frame` (of a known shape) with its prefix; `header`, when given, holds its method
+    /// and metadata fields already written.
+    private static func encodeKnownShape(_ frame: Dms_V1_Frame, header: UnsafeRawBufferPointer?, into out: inout ByteBuffer) {
+        let size = WireWriter.size { $0.write(frame, header: header) }
         out.reserveCapacity(minimumWritableBytes: 4 + size)
         out.writeInteger(UInt32(size))
         let written = out.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var writer = WireWriter(raw)
-            writer.write(frame)
+            writer.write(frame, header: header)
             return writer.count
         }
         assert(written == size, "FrameCodec: the counting run and the writing run disagree")
@@ -312,16 +339,14 @@ struct WireWriter {
 
     /// The fields of `frame` in field-number order, defaults left out (as proto3 does), the status
     /// written when present even if empty (an END OK carries one).
-    mutating func write(_ frame: Dms_V1_Frame) {
+    /// `header`, when given, holds fields 3 and 4 as ``writeCallHeader(_:)`` writes them.
+    mutating func write(_ frame: Dms_V1_Frame, header: UnsafeRawBufferPointer? = nil) {
         if frame.type.rawValue != 0 { writeVarintField(1, UInt64(bitPattern: Int64(frame.type.rawValue))) }
         if frame.callID != 0 { writeVarintField(2, frame.callID) }
-        if !frame.method.isEmpty { writeStringField(3, frame.method) }
-        for (name, value) in frame.metadata {
-            // Both fields of a map entry are written even when empty, as SwiftProtobuf does.
-            writeMessageField(4) {
-                $0.writeStringField(1, name, always: true)
-                $0.writeStringField(2, value, always: true)
-            }
+        if let header {
+            writeBytes(header)
+        } else {
+            writeCallHeader(frame)
         }
         if frame.timeoutMs != 0 { writeVarintField(5, frame.timeoutMs) }
         if !frame.payload.isEmpty {
@@ -340,6 +365,18 @@ struct WireWriter {
                         if !violation.description_p.isEmpty { $0.writeStringField(2, violation.description_p) }
                     }
                 }
+            }
+        }
+    }
+
+    /// The method name and metadata fields (3 and 4) of `frame`.
+    mutating func writeCallHeader(_ frame: Dms_V1_Frame) {
+        if !frame.method.isEmpty { writeStringField(3, frame.method) }
+        for (name, value) in frame.metadata {
+            // Both fields of a map entry are written even when empty, as SwiftProtobuf does.
+            writeMessageField(4) {
+                $0.writeStringField(1, name, always: true)
+                $0.writeStringField(2, value, always: true)
             }
         }
     }
@@ -401,6 +438,19 @@ public struct FrameMemo: Sendable {
     /// The metadata entries as encoded (their keys and lengths included), and what they decode to.
     fileprivate var metadataBytes: [UInt8] = []
     fileprivate var metadata: [String: String] = [:]
+
+    /// An empty memo.
+    public init() {}
+}
+
+/// The method name and metadata of the previous frame a stream wrote, with their encoded bytes,
+/// reused by ``FrameCodec/encode(_:into:memo:)`` when the next frame has the same. One per
+/// stream (a connection's writer).
+public struct FrameEncodeMemo: Sendable {
+    fileprivate var isFilled = false
+    fileprivate var method = ""
+    fileprivate var metadata: [String: String] = [:]
+    fileprivate var header: [UInt8] = []
 
     /// An empty memo.
     public init() {}

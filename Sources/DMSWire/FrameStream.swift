@@ -67,6 +67,8 @@ public final class BatchingFrameWriter {
     /// True once this turn's batch has left early: the rest of the turn waits for its end.
     private var flushedEarly = false
     private var context: ChannelHandlerContext?
+    /// The previous frame's method name and metadata, encoded: a client's calls repeat them.
+    private var encodeMemo = FrameEncodeMemo()
 
     /// Creates a writer with nothing to write to yet.
     public init() {}
@@ -88,7 +90,7 @@ public final class BatchingFrameWriter {
     /// - Throws: when `frame` cannot be encoded (nothing is written then).
     public func write(_ frame: Dms_V1_Frame) throws {
         guard let context, context.channel.isActive else { return }
-        try FrameEncoder.encode(frame, into: &buffer)
+        try FrameCodec.encode(frame, into: &buffer, memo: &encodeMemo)
         if buffer.readableBytes >= (flushedEarly ? Self.turnLimit : Self.flushThreshold) {
             flush()
             flushedEarly = true

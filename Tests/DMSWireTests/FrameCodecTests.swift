@@ -91,6 +91,35 @@ struct FrameCodecTests {
         }
     }
 
+    /// Frames written through one encode memo (as a connection's writer does), repeating the
+    /// previous method and metadata (the same dictionary, or an equal one), changing them, or
+    /// having none: each comes out as the frame, the size SwiftProtobuf gives it.
+    @Test func framesWrittenThroughOneMemoAreTheFramesWritten() throws {
+        var memo = FrameEncodeMemo()
+        var random = SeededGenerator(seed: Self.baseSeed &+ 3_000_000)
+        var callers = (0..<3).map { _ in RandomFrames.frame(using: &random, maxPayload: 20) }
+        for index in 0..<3000 {
+            var frame = callers[Int.random(in: 0..<callers.count, using: &random)]
+            frame.callID = UInt64(index)
+            frame.payload = Data(random.bytes(count: Int.random(in: 0...20, using: &random)))
+            switch Int.random(in: 0..<8, using: &random) {
+            case 0: frame.metadata[frame.metadata.keys.first ?? "k"] = random.string(maxLength: 40)
+            case 1: callers[0] = RandomFrames.frame(using: &random, maxPayload: 20)
+            case 2: frame.method = random.string(maxLength: 30)
+            case 3: frame.metadata = Dictionary(uniqueKeysWithValues: frame.metadata.map { ($0.key, $0.value) })
+            case 4: (frame.method, frame.metadata) = ("", [:])
+            default: break
+            }
+            var buffer = ByteBuffer()
+            try FrameCodec.encode(frame, into: &buffer, memo: &memo)
+            let length = buffer.readInteger(as: UInt32.self)!
+            #expect(Int(length) == buffer.readableBytes)
+            let bytes = buffer.readBytes(length: buffer.readableBytes)!
+            #expect(Self.reference(bytes) == frame, "frame \(index)")
+            #expect(bytes.count == (try frame.serializedBytes() as [UInt8]).count, "frame \(index)")
+        }
+    }
+
     @Test func everyEditOfAValidFrameIsDecodedAsSwiftProtobufDecodesIt() throws {
         var handWritten = 0
         var refused = 0
