@@ -49,14 +49,19 @@ public enum AccessToken {
         String(token.prefix(prefix.count + 6))
     }
 
-    /// Compares two strings in time that depends only on their lengths.
+    /// Compares two strings' UTF-8 bytes in time that depends only on their lengths (every byte is
+    /// looked at, whatever differs first), so a caller cannot learn a secret one byte at a time
+    /// from how long a comparison took.
     public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let a = Array(a.utf8)
-        let b = Array(b.utf8)
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for index in a.indices { difference |= a[index] ^ b[index] }
-        return difference == 0
+        var (a, b) = (a, b)
+        return a.withUTF8 { a in
+            b.withUTF8 { b in
+                guard a.count == b.count else { return false }
+                var difference: UInt8 = 0
+                for index in 0..<a.count { difference |= a[index] ^ b[index] }
+                return difference == 0
+            }
+        }
     }
 
     /// Reads the token out of an `authorization` metadata value, `"Bearer <token>"`.

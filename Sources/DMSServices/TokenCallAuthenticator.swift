@@ -40,7 +40,8 @@ private final class LastCredential: Sendable {
 
     func credential(fromAuthorization value: String?) -> AccessToken.Credential {
         guard let value else { return .missing }
-        if let last = last.withLock({ $0 }), last.authorization == value { return last.credential }
+        // The last value may be another caller's token: compared in constant time, like any secret.
+        if let last = last.withLock({ $0 }), AccessToken.constantTimeEquals(last.authorization, value) { return last.credential }
         let credential = AccessToken.credential(fromAuthorization: value)
         last.withLock { $0 = (value, credential) }
         return credential

@@ -100,7 +100,7 @@ struct StoreBench: AsyncParsableCommand {
             let d = row.dms
             let b = row.baseline
             print(
-                pad("\(row.concurrency)", 5) + pad(row.operation.rawValue, 8)
+                pad("\(row.concurrency)", 5) + pad(row.operation.label, 8)
                     + pad(Figure.format(d.callsPerSecond, unit: "ops/s"), 11) + pad(Figure.format(b.callsPerSecond, unit: "ops/s"), 12)
                     + pad(String(format: "%.2f", d.callsPerSecond / b.callsPerSecond), 7)
                     + pad(Figure.format(d.percentileMilliseconds(50), unit: "ms"), 9) + pad(Figure.format(b.percentileMilliseconds(50), unit: "ms"), 10)
@@ -108,6 +108,10 @@ struct StoreBench: AsyncParsableCommand {
                     + pad("\(d.calls)", 7))
         }
         print("(latencies in ms; ratio = DMS / baseline ops/s; target >= 0.5)")
+        if rows.contains(where: { $0.operation == .getVersusRPCPlusSelect }) {
+            print("(get*: the same gets against a Health call followed by the libpq SELECT, one at a time: the least any")
+            print(" server answering a get with one RPC round trip and one SELECT can take; its ratio is DMS's own share)")
+        }
         print("")
         for row in rows {
             print(
@@ -120,6 +124,11 @@ struct StoreBench: AsyncParsableCommand {
 
     enum Operation: String {
         case create, get
+        /// Gets through dmsd against a Health call followed by a libpq SELECT (the floor at c=1).
+        case getVersusRPCPlusSelect = "get_vs_health_plus_select"
+
+        /// The label in the table.
+        var label: String { self == .getVersusRPCPlusSelect ? "get*" : rawValue }
     }
 
     struct Row {
@@ -177,6 +186,21 @@ struct StoreBench: AsyncParsableCommand {
                     { try await calls.get(id: ids[$0 % count], name: names[$0 % count]) },
                     { try await StoreBaseline.select(rawRows[$0 % count], from: pool) })
                 rows.append(Row(concurrency: level, operation: .get, dms: dmsGets.result, baseline: rawGets.result))
+
+                if level == 1 {
+                    // One call at a time is latency-bound: a get through any server costs at least one
+                    // RPC round trip and one SELECT, one after the other. That floor, measured: a
+                    // Health call (the RPC with no work behind it) then the same libpq SELECT.
+                    progress("c=1: \(getCount) gets through dmsd and \(getCount) Health calls each followed by a libpq SELECT, in \(rounds) alternating rounds …")
+                    let (dmsGets, floorGets) = try await StoreRunner.alternate(
+                        count: getCount, rounds: rounds, concurrency: 1,
+                        { try await calls.get(id: ids[$0 % count], name: names[$0 % count]) },
+                        {
+                            try await calls.health()
+                            try await StoreBaseline.select(rawRows[$0 % count], from: pool)
+                        })
+                    rows.append(Row(concurrency: level, operation: .getVersusRPCPlusSelect, dms: dmsGets.result, baseline: floorGets.result))
+                }
             }
             created += warmUps + count
             let inDMS = try await baseline.count("connections", namesLike: workload.namePattern)

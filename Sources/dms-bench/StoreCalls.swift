@@ -30,6 +30,13 @@ struct StoreCalls: Sendable {
         return Created(id: connection.id, version: Int(connection.version))
     }
 
+    /// Health: the RPC round trip with next to no work behind it (the token is checked as for a
+    /// get, from the same cache; no database).
+    func health() async throws {
+        let health = try await client.unary(API.HealthService.health, Dms_V1_HealthRequest())
+        guard health.status == .serving else { throw StoreBenchError("Health answered \(health.status)") }
+    }
+
     /// GetConnection by `id`; checks that it is the one named `name`.
     func get(id: String, name: String) async throws {
         var request = Dms_V1_GetConnectionRequest()
