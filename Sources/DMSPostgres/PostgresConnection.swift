@@ -42,6 +42,9 @@ public final class PostgresConnection {
             throw PostgresError(code: .connectionFailure, message: Self.redactingConninfo(message))
         }
         PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs are not errors; keep stderr clean
+        // Sending never waits (``send(_:_:)``); the functions that wait for an answer (PQexec,
+        // PQprepare, PQgetResult) flush and wait as in blocking mode, whatever this says.
+        PQsetnonblocking(handle, 1)
         self.handle = handle
     }
 
@@ -70,6 +73,41 @@ public final class PostgresConnection {
     @discardableResult
     public func query(_ sql: String, _ parameters: any PostgresBindable...) throws -> PostgresRows {
         try query(sql, parameters)
+    }
+
+    /// Sends one statement already prepared on this connection, with `$1…$n` bound to
+    /// `parameters`, without waiting: the connection is in non-blocking mode, so this never blocks
+    /// (what the socket cannot take yet stays buffered and goes with ``receive()``). Returns false,
+    /// having sent nothing, when the statement is not prepared here yet or the send failed: then
+    /// ``query(_:_:)-(String,[any PostgresBindable])`` does the whole work, and reports any error.
+    public func send(_ sql: String, _ parameters: [any PostgresBindable]) -> Bool {
+        guard let name = preparedStatements[sql] else { return false }
+        let texts = parameters.map(\.postgresText)
+        let sent = Self.withOptionalCStrings(texts) { pointers in
+            PQsendQueryPrepared(handle, name, Int32(texts.count), pointers, nil, nil, 0)
+        }
+        return sent == 1
+    }
+
+    /// Waits for the answer of the statement ``send(_:_:)`` sent, and returns its rows.
+    public func receive() throws -> PostgresRows {
+        var rows: PostgresRows?
+        var failure: (any Error)?
+        // Every result is taken, up to the nil that ends the statement, so the connection is
+        // ready for the next one whatever happened.
+        while let result = PQgetResult(handle) {
+            do {
+                let consumed = try consume(result)
+                if rows == nil { rows = consumed }
+            } catch {
+                if failure == nil { failure = error }
+            }
+        }
+        if let failure { throw failure }
+        guard let rows else {
+            throw PostgresError(code: .connectionFailure, message: Self.trimmed(PQerrorMessage(handle)))
+        }
+        return rows
     }
 
     /// Waits up to `timeout` for notifications on the channels this connection `LISTEN`s to and
@@ -110,6 +148,7 @@ public final class PostgresConnection {
     /// Resets a broken connection; returns whether it is usable again.
     public func reset() -> Bool {
         PQreset(handle)
+        PQsetnonblocking(handle, 1)
         preparedStatements.removeAll()
         return isHealthy
     }

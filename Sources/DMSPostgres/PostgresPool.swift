@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Logging
 import Synchronization
@@ -49,13 +48,15 @@ public final class PostgresPool: Sendable {
     /// What the pool was configured with.
     public let configuration: Configuration
     private let state = Mutex(State())
-    private let queue = DispatchQueue(label: "dms.postgres.pool", attributes: .concurrent)
+    /// One thread per connection at most: every job holds a connection or is opening one.
+    private let threads: BlockingThreads
     private let logger: Logger
 
     /// Creates a pool; connections are opened on first use.
     public init(configuration: Configuration, logger: Logger = Logger(label: "dms.postgres")) {
         self.configuration = configuration
         self.logger = logger
+        self.threads = BlockingThreads(limit: configuration.maximumConnections, name: "dms-postgres")
     }
 
     /// Runs `body` with a connection of the pool, on one of the pool's threads.
@@ -65,8 +66,29 @@ public final class PostgresPool: Sendable {
         let lease = try await acquire()
         // Resumed exactly once, by the block below: no checked continuation (an allocation per call).
         let outcome: Swift.Result<Result, any Error> = await withUnsafeContinuation { continuation in
-            queue.async {
+            threads.submit {
                 continuation.resume(returning: Swift.Result { try body(lease.connection) })
+            }
+        }
+        release(lease)
+        return try outcome.get()
+    }
+
+    /// Runs one statement with `$1…$n` bound to `parameters` on a connection of the pool, outside
+    /// any transaction, and returns its rows.
+    ///
+    /// A statement the connection has prepared before is sent from the calling thread (libpq's
+    /// non-blocking send: it never waits), and only the wait for the answer goes to the pool's
+    /// threads, so waking one overlaps the server's work instead of coming before it. Otherwise,
+    /// as ``withConnection(_:)``.
+    public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) async throws -> PostgresRows {
+        let lease = try await acquire()
+        let sent = lease.connection.send(sql, parameters)
+        // Resumed exactly once, by the block below.
+        let outcome: Swift.Result<PostgresRows, any Error> = await withUnsafeContinuation { continuation in
+            threads.submit {
+                continuation.resume(
+                    returning: Swift.Result { sent ? try lease.connection.receive() : try lease.connection.query(sql, parameters) })
             }
         }
         release(lease)
@@ -128,7 +150,7 @@ public final class PostgresPool: Sendable {
         let configuration = configuration
         do {
             return try await withCheckedThrowingContinuation { continuation in
-                queue.async {
+                threads.submit {
                     continuation.resume(
                         with: Swift.Result {
                             Lease(

@@ -65,14 +65,12 @@ public struct ConnectionRepository: Sendable {
         let (plain, sealed) = try secrets.seal(schema, secretFields: spec.secretFields, table: "connections", id: id)
         let name = request.name
         do {
-            let row = try await pool.withConnection { connection in
-                try connection.query(
-                    """
-                    INSERT INTO connections (id, name, namespace, type, version, schema, secrets)
-                    VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING \(Self.columns)
-                    """, id, name, namespace, request.type, spec.version, plain.jsonText, sealed.jsonText
-                ).first!
-            }
+            let row = try await pool.query(
+                """
+                INSERT INTO connections (id, name, namespace, type, version, schema, secrets)
+                VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb) RETURNING \(Self.columns)
+                """, [id, name, namespace, request.type, spec.version, plain.jsonText, sealed.jsonText]
+            ).first!
             return try render(Row(row))
         } catch let error as PostgresError where error.code == .uniqueViolation {
             throw RPCError(.alreadyExists, "a connection named \"\(name)\" already exists (connection names are unique across namespaces)")
@@ -91,9 +89,7 @@ public struct ConnectionRepository: Sendable {
     /// The stored row of one connection within `scope`.
     func row(_ key: ResourceKey, scope: AccessScope) async throws -> Row {
         let condition = key.condition(first: 1, scope: scope)
-        let found = try await pool.withConnection { connection in
-            try connection.query("SELECT \(Self.columns) FROM connections WHERE \(condition.sql)", condition.parameters).first
-        }
+        let found = try await pool.query("SELECT \(Self.columns) FROM connections WHERE \(condition.sql)", condition.parameters).first
         guard let found else { throw RPCError(.notFound, "no connection \(key.display)") }
         return try Row(found)
     }

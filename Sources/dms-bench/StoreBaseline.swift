@@ -57,11 +57,8 @@ struct StoreBaseline: Sendable {
 
     /// INSERTs `row` as dmsd does and checks the returned row.
     static func insert(_ row: StoreRow, into pool: PostgresPool) async throws {
-        let returned = try await pool.withConnection { connection in
-            try connection.query(
-                insert, row.id, row.name, row.namespace, row.type, row.version, row.schema, row.secrets
-            ).first.map { (id: try $0.string("id"), name: try $0.string("name")) }
-        }
+        let returned = try await pool.query(insert, [row.id, row.name, row.namespace, row.type, row.version, row.schema, row.secrets])
+            .first.map { (id: try $0.string("id"), name: try $0.string("name")) }
         guard let returned, returned.id == row.idText, returned.name == row.name else {
             throw StoreBenchError("libpq INSERT of \(row.name) returned \(returned.map { "\($0)" } ?? "no row")")
         }
@@ -70,9 +67,7 @@ struct StoreBaseline: Sendable {
     /// SELECTs `row` by id as dmsd does and checks that it is the one inserted.
     static func select(_ row: StoreRow, from pool: PostgresPool) async throws {
         let id = row.idText
-        let found = try await pool.withConnection { connection in
-            try connection.query(select, id).first.map { try $0.string("name") }
-        }
+        let found = try await pool.query(select, [id]).first.map { try $0.string("name") }
         guard found == row.name else {
             throw StoreBenchError("libpq SELECT of \(id) returned \(found.map { "name \($0)" } ?? "no row"), expected \(row.name)")
         }
