@@ -189,7 +189,7 @@ private final class SessionWatcher: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
-        order?.note("\(frame.type) call \(frame.callID)")
+        order?.note("\(String(describing: frame.type).uppercased()) call \(frame.callID)")
         events.yield(.frame(frame))
     }
 
