@@ -28,14 +28,16 @@ struct BadInputTests {
         let job: Dms_V1_MigrationJob
     }
 
-    static func connection(_ name: String = "pg-new", type: String = "postgres", version: Int32 = 0, schema: String) -> Case.Call {
+    static func connection(
+        _ name: String = "pg-new", type: String = "postgres", version: Int32 = 0, schema: String, namespace: String = "default"
+    ) -> Case.Call {
         { test, _ in
             var request = Dms_V1_CreateConnectionRequest()
             request.name = name
             request.type = type
             request.version = version
             request.schema = schema
-            _ = try await test.store.connections.create(request, namespace: "default")
+            _ = try await test.store.connections.create(request, namespace: namespace)
         }
     }
 
@@ -72,13 +74,9 @@ struct BadInputTests {
         Case(label: "connection name starting with a digit", code: .invalidArgument, field: "name", call: connection("1pg", schema: validSchema)),
         Case(label: "connection name ending with -", code: .invalidArgument, field: "name", call: connection("pg-", schema: validSchema)),
         Case(label: "connection name taken", code: .alreadyExists, field: nil, call: connection("pg-main", schema: validSchema)),
-        Case(label: "connection name taken in another namespace", code: .alreadyExists, field: nil) { test, _ in
-            var request = Dms_V1_CreateConnectionRequest()
-            request.name = "pg-main"
-            request.type = "postgres"
-            request.schema = validSchema
-            _ = try await test.store.connections.create(request, namespace: "other")
-        },
+        Case(
+            label: "connection name taken in another namespace", code: .alreadyExists, field: nil,
+            call: connection("pg-main", schema: validSchema, namespace: "other")),
         Case(label: "connection renamed to a name taken in another namespace", code: .alreadyExists, field: nil) { test, fixture in
             var request = Dms_V1_UpdateConnectionRequest()
             request.expectedRevision = fixture.elsewhere.revision
@@ -103,13 +101,9 @@ struct BadInputTests {
         Case(label: "password as a number", code: .invalidArgument, field: "schema.password", call: connection(schema: #"{"host":"h","database":"d","user":"u","password":12345}"#)),
         Case(label: "file format unknown", code: .invalidArgument, field: "schema.format", call: connection(type: "file", schema: #"{"format":"xml","path":"/data/x"}"#)),
         Case(label: "jdbc url without jdbc:", code: .invalidArgument, field: "schema.url", call: connection(type: "jdbc", schema: #"{"url":"postgres://h/d","driver_class":"org.postgresql.Driver"}"#)),
-        Case(label: "connection in a namespace that does not exist", code: .failedPrecondition, field: nil) { test, _ in
-            var request = Dms_V1_CreateConnectionRequest()
-            request.name = "pg-elsewhere"
-            request.type = "postgres"
-            request.schema = validSchema
-            _ = try await test.store.connections.create(request, namespace: "nowhere")
-        },
+        Case(
+            label: "connection in a namespace that does not exist", code: .failedPrecondition, field: nil,
+            call: connection("pg-elsewhere", schema: validSchema, namespace: "nowhere")),
         Case(label: "source without connection", code: .invalidArgument, field: "connection_id", call: source(conf: #"{"table":"t"}"#, connectionID: { _ in "" })),
         Case(label: "source connection id not a UUID", code: .invalidArgument, field: "connection_id", call: source(conf: #"{"table":"t"}"#, connectionID: { _ in "pg-main" })),
         Case(label: "source connection id unknown", code: .notFound, field: nil, call: source(conf: #"{"table":"t"}"#, connectionID: { _ in UUID().uuidString })),

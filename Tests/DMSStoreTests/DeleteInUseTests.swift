@@ -56,24 +56,23 @@ struct DeleteInUseTests {
         let target: OverlayRepository.Overlay
     }
 
+    /// Inserts job "racer" on the fixture's source and target.
+    static let insertJob: @Sendable (PostgresConnection, Fixture) throws -> Void = { session, fixture in
+        _ = try session.query(
+            "INSERT INTO migration_jobs (id, name, namespace, source_id, target_id) VALUES ($1, 'racer', 'default', $2, $3)",
+            UUID(), UUID(uuidString: fixture.source.id)!, UUID(uuidString: fixture.target.id)!)
+    }
+
     static let races: [Race] = [
         Race(
             label: "a job appears on the source being deleted",
-            insertUser: { session, fixture in
-                _ = try session.query(
-                    "INSERT INTO migration_jobs (id, name, namespace, source_id, target_id) VALUES ($1, 'racer', 'default', $2, $3)",
-                    UUID(), UUID(uuidString: fixture.source.id)!, UUID(uuidString: fixture.target.id)!)
-            },
+            insertUser: insertJob,
             delete: { test, fixture in
                 try await test.store.sources.delete(key: .id(UUID(uuidString: fixture.source.id)!), expectedRevision: 0, scope: .everything)
             }, names: "default/racer"),
         Race(
             label: "a job appears on the target being deleted",
-            insertUser: { session, fixture in
-                _ = try session.query(
-                    "INSERT INTO migration_jobs (id, name, namespace, source_id, target_id) VALUES ($1, 'racer', 'default', $2, $3)",
-                    UUID(), UUID(uuidString: fixture.source.id)!, UUID(uuidString: fixture.target.id)!)
-            },
+            insertUser: insertJob,
             delete: { test, fixture in
                 try await test.store.targets.delete(key: .id(UUID(uuidString: fixture.target.id)!), expectedRevision: 0, scope: .everything)
             }, names: "default/racer"),
