@@ -10,18 +10,25 @@ extension ConnectionTester {
         let target = PostgresTarget(conf, timeout: timeout)
         let parameters = target.parameters(conf)
         let started = ContinuousClock.now
-        // libpq blocks: the attempt runs on a thread of its own, off the cooperative pool.
-        let outcome: Result<String, PostgresError> = await withCheckedContinuation { done in
-            Thread.detachNewThread {
-                do {
-                    let connection = try PostgresConnection(parameters: parameters)
-                    done.resume(returning: .success(try connection.query("SELECT version() AS version").first?.string("version") ?? ""))
-                } catch {
-                    done.resume(returning: .failure(error as? PostgresError ?? PostgresError(code: .connectionFailure, message: "\(error)")))
-                }
+        // libpq blocks: the attempt runs on a thread of its own, off the cooperative pool. A
+        // cancelled call (CANCEL, its deadline, a drain that ran out of time) stops waiting at
+        // once; the thread ends its attempt within the connect timeout and its answer is dropped.
+        let answer = FirstAnswer<Result<String, PostgresError>?>()
+        Thread.detachNewThread {
+            do {
+                let connection = try PostgresConnection(parameters: parameters)
+                answer.give(.success(try connection.query("SELECT version() AS version").first?.string("version") ?? ""))
+            } catch {
+                answer.give(.failure(error as? PostgresError ?? PostgresError(code: .connectionFailure, message: "\(error)")))
             }
         }
+        let outcome = await withTaskCancellationHandler {
+            await answer.wait()
+        } onCancel: {
+            answer.give(nil)
+        }
         let latency = ContinuousClock.now - started
+        guard let outcome else { return Self.failed("the test was stopped before \(target.address) answered", latency: latency) }
         switch outcome {
         case .success(let version):
             var response = Dms_V1_TestConnectionResponse()

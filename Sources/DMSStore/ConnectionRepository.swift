@@ -265,26 +265,42 @@ public struct ConnectionRepository: Sendable {
     public func delete(key: ResourceKey, expectedRevision: Int64, scope: AccessScope) async throws {
         let current = try await row(key, scope: scope)
         try scope.checkWrite(current.namespace)
-        let outcome = try await pool.withTransaction { connection -> (deleted: Bool, users: [String]) in
-            let users = try Array(
-                connection.query(
-                    """
-                    SELECT 'source ' || namespace || '/' || name AS user_name FROM sources WHERE connection_id = $1
-                    UNION ALL SELECT 'target ' || namespace || '/' || name FROM targets WHERE connection_id = $1
-                    ORDER BY 1 LIMIT 11
-                    """, current.id)
-            ).map { try $0.string("user_name") }
-            guard users.isEmpty else { return (false, users) }
-            let deleted = try connection.query(
-                "DELETE FROM connections WHERE id = $1 AND ($2 = 0 OR revision = $2)", current.id, expectedRevision
-            ).affectedRows == 1
-            return (deleted, [])
+        let outcome: (deleted: Bool, users: [String])
+        do {
+            outcome = try await pool.withTransaction { connection -> (deleted: Bool, users: [String]) in
+                let users = try Self.users(of: current.id, in: connection)
+                guard users.isEmpty else { return (false, users) }
+                let deleted = try connection.query(
+                    "DELETE FROM connections WHERE id = $1 AND ($2 = 0 OR revision = $2)", current.id, expectedRevision
+                ).affectedRows == 1
+                return (deleted, [])
+            }
+        } catch let error as PostgresError where error.code == .foreignKeyViolation {
+            // A source or target was created on it between the check and the DELETE (committed
+            // while the DELETE waited for the row): name those that use it now.
+            let users = try await pool.withConnection { try Self.users(of: current.id, in: $0) }
+            guard !users.isEmpty else {
+                throw RPCError(.aborted, "connection \"\(current.name)\" was used by a source or target meanwhile: try again")
+            }
+            outcome = (false, users)
         }
         if !outcome.users.isEmpty {
             let listed = outcome.users.prefix(10).joined(separator: ", ") + (outcome.users.count > 10 ? ", …" : "")
             throw RPCError(.failedPrecondition, "connection \"\(current.name)\" is in use by \(listed): delete or repoint them first")
         }
         if !outcome.deleted { throw stale(current, expectedRevision) }
+    }
+
+    /// The sources and targets that use connection `id`, as `source namespace/name`, at most 11.
+    private static func users(of id: UUID, in connection: PostgresConnection) throws -> [String] {
+        try Array(
+            connection.query(
+                """
+                SELECT 'source ' || namespace || '/' || name AS user_name FROM sources WHERE connection_id = $1
+                UNION ALL SELECT 'target ' || namespace || '/' || name FROM targets WHERE connection_id = $1
+                ORDER BY 1 LIMIT 11
+                """, id)
+        ).map { try $0.string("user_name") }
     }
 
     // MARK: Rendering

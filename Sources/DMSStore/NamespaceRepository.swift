@@ -75,26 +75,24 @@ public struct NamespaceRepository: Sendable {
 
     /// Deletes an empty namespace; FAILED_PRECONDITION naming what is still in it.
     public func delete(name: String, expectedRevision: Int64) async throws {
-        let outcome = try await pool.withTransaction { connection -> (deleted: Bool, exists: Bool, contents: [String]) in
-            let contents = try Array(
-                connection.query(
-                    """
-                    SELECT kind, name FROM (
-                        SELECT 'connection' AS kind, name FROM connections WHERE namespace = $1
-                        UNION ALL SELECT 'source', name FROM sources WHERE namespace = $1
-                        UNION ALL SELECT 'target', name FROM targets WHERE namespace = $1
-                        UNION ALL SELECT 'job', name FROM migration_jobs WHERE namespace = $1
-                        UNION ALL SELECT 'token', name FROM tokens WHERE namespace = $1 AND revoke_time IS NULL
-                    ) AS members ORDER BY kind, name LIMIT 11
-                    """, name)
-            ).map { "\(try $0.string("kind")) \(try $0.string("name"))" }
-            guard contents.isEmpty else { return (false, true, contents) }
-            try connection.query("DELETE FROM tokens WHERE namespace = $1", name)  // revoked ones only by now
-            let deleted = try connection.query(
-                "DELETE FROM namespaces WHERE name = $1 AND ($2 = 0 OR revision = $2)", name, expectedRevision
-            ).affectedRows == 1
-            if deleted { return (true, true, []) }
-            return (false, try !connection.query("SELECT 1 FROM namespaces WHERE name = $1", name).isEmpty, [])
+        let outcome: (deleted: Bool, exists: Bool, contents: [String])
+        do {
+            outcome = try await pool.withTransaction { connection -> (deleted: Bool, exists: Bool, contents: [String]) in
+                let contents = try Self.contents(of: name, in: connection)
+                guard contents.isEmpty else { return (false, true, contents) }
+                try connection.query("DELETE FROM tokens WHERE namespace = $1", name)  // revoked ones only by now
+                let deleted = try connection.query(
+                    "DELETE FROM namespaces WHERE name = $1 AND ($2 = 0 OR revision = $2)", name, expectedRevision
+                ).affectedRows == 1
+                if deleted { return (true, true, []) }
+                return (false, try !connection.query("SELECT 1 FROM namespaces WHERE name = $1", name).isEmpty, [])
+            }
+        } catch let error as PostgresError where error.code == .foreignKeyViolation {
+            // Something was created in it between the check and the DELETE (committed while the
+            // DELETE waited for the row): name what it holds now.
+            let contents = try await pool.withConnection { try Self.contents(of: name, in: $0) }
+            guard !contents.isEmpty else { throw RPCError(.aborted, "namespace \"\(name)\" was used meanwhile: try again") }
+            outcome = (false, true, contents)
         }
         if outcome.deleted { return }
         if !outcome.contents.isEmpty {
@@ -105,6 +103,22 @@ public struct NamespaceRepository: Sendable {
             throw RPCError(.aborted, "namespace \"\(name)\" changed since revision \(expectedRevision): read it again")
         }
         throw RPCError(.notFound, "namespace \"\(name)\" does not exist")
+    }
+
+    /// What namespace `name` holds (revoked tokens aside), as `kind name`, at most 11.
+    private static func contents(of name: String, in connection: PostgresConnection) throws -> [String] {
+        try Array(
+            connection.query(
+                """
+                SELECT kind, name FROM (
+                    SELECT 'connection' AS kind, name FROM connections WHERE namespace = $1
+                    UNION ALL SELECT 'source', name FROM sources WHERE namespace = $1
+                    UNION ALL SELECT 'target', name FROM targets WHERE namespace = $1
+                    UNION ALL SELECT 'job', name FROM migration_jobs WHERE namespace = $1
+                    UNION ALL SELECT 'token', name FROM tokens WHERE namespace = $1 AND revoke_time IS NULL
+                ) AS members ORDER BY kind, name LIMIT 11
+                """, name)
+        ).map { "\(try $0.string("kind")) \(try $0.string("name"))" }
     }
 
     static func namespace(_ row: PostgresRow) throws -> Dms_V1_Namespace {

@@ -234,21 +234,36 @@ public struct OverlayRepository: Sendable {
         try scope.checkWrite(try current.string("namespace"))
         let id = UUID(text: try current.string("id"))!
         let name = try current.string("name")
-        let column = role == .source ? "source_id" : "target_id"
         let table = table
-        let outcome = try await pool.withTransaction { db -> (deleted: Bool, users: [String]) in
-            let users = try Array(
-                db.query("SELECT namespace || '/' || name AS job FROM migration_jobs WHERE \(column) = $1 ORDER BY 1 LIMIT 11", id)
-            ).map { try $0.string("job") }
-            guard users.isEmpty else { return (false, users) }
-            let deleted = try db.query("DELETE FROM \(table) WHERE id = $1 AND ($2 = 0 OR revision = $2)", id, expectedRevision).affectedRows == 1
-            return (deleted, [])
+        let jobs = { @Sendable (db: PostgresConnection) in try self.jobs(using: id, in: db) }
+        let outcome: (deleted: Bool, users: [String])
+        do {
+            outcome = try await pool.withTransaction { db -> (deleted: Bool, users: [String]) in
+                let users = try jobs(db)
+                guard users.isEmpty else { return (false, users) }
+                let deleted = try db.query("DELETE FROM \(table) WHERE id = $1 AND ($2 = 0 OR revision = $2)", id, expectedRevision).affectedRows == 1
+                return (deleted, [])
+            }
+        } catch let error as PostgresError where error.code == .foreignKeyViolation {
+            // A job was created on it between the check and the DELETE (committed while the DELETE
+            // waited for the row): name the jobs that use it now.
+            let users = try await pool.withConnection(jobs)
+            guard !users.isEmpty else { throw RPCError(.aborted, "\(noun) \"\(name)\" was used by a migration job meanwhile: try again") }
+            outcome = (false, users)
         }
         if !outcome.users.isEmpty {
             let listed = outcome.users.prefix(10).joined(separator: ", ") + (outcome.users.count > 10 ? ", …" : "")
             throw RPCError(.failedPrecondition, "\(noun) \"\(name)\" is in use by migration job \(listed): delete or repoint them first")
         }
         if !outcome.deleted { throw stale(name, expectedRevision, try current.int64("revision")) }
+    }
+
+    /// The jobs that use Source or Target `id`, as `namespace/name`, at most 11.
+    private func jobs(using id: UUID, in db: PostgresConnection) throws -> [String] {
+        let column = role == .source ? "source_id" : "target_id"
+        return try Array(
+            db.query("SELECT namespace || '/' || name AS job FROM migration_jobs WHERE \(column) = $1 ORDER BY 1 LIMIT 11", id)
+        ).map { try $0.string("job") }
     }
 
     // MARK: Helpers

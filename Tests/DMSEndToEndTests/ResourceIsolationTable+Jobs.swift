@@ -4,7 +4,7 @@ import DMSWire
 import Foundation
 
 extension ResourceIsolationTable {
-    /// Migration jobs and their runs.
+    /// Migration jobs (their runs: ``runCases``).
     static let jobCases: [String: [ResourceIsolationCase]] = [
         // MARK: Migration jobs
         API.MigrationJobService.createMigrationJob.descriptor.fullName: [
@@ -118,52 +118,5 @@ extension ResourceIsolationTable {
                 $0.namespace = namespace
             }
         },
-
-        // MARK: Runs (no run exists: RunJob is not built yet)
-        API.MigrationJobRunService.getRun.descriptor.fullName: [
-            aim(
-                .unary("a run by a made-up id", API.MigrationJobRunService.getRun) { _ in .with { $0.id = UUID().uuidString.lowercased() }
-                }, outsider: .refused, viewer: .refused)
-        ],
-        API.MigrationJobRunService.listRuns.descriptor.fullName: [
-            aim(
-                .unary("every run", API.MigrationJobRunService.listRuns, items: { $0.runs.map(\.namespace) }) { _ in .init() },
-                outsider: .noForeignItems, viewer: .noForeignItems),
-            aim(
-                .unary("the namespace's runs", API.MigrationJobRunService.listRuns, items: { $0.runs.map(\.namespace) }) { r in
-                    .with { $0.namespace = r.name }
-                },
-                outsider: .permissionDenied, viewer: .noForeignItems),
-        ],
-        API.MigrationJobRunService.cancelRun.descriptor.fullName: [
-            aim(
-                .unary("a run by a made-up id", API.MigrationJobRunService.cancelRun) { _ in
-                    .with { $0.id = UUID().uuidString.lowercased() }
-                }, outsider: .refused, viewer: .refused)
-        ],
-        API.MigrationJobRunService.watchRuns.descriptor.fullName: [
-            aim(
-                .streaming(
-                    "every run's changes", API.MigrationJobRunService.watchRuns, openEnded: .seconds(1), items: { [$0.run.namespace] }
-                ) { _ in
-                    .with { $0.sendCurrent = true }
-                }, outsider: .noForeignItems, viewer: .noForeignItems),
-            aim(
-                .streaming(
-                    "the namespace's run changes", API.MigrationJobRunService.watchRuns, openEnded: .seconds(1),
-                    items: { [$0.run.namespace] }
-                ) { r in
-                    .with {
-                        $0.namespace = r.name
-                        $0.sendCurrent = true
-                    }
-                }, outsider: .permissionDenied, viewer: .noForeignItems),
-        ],
-        API.MigrationJobRunService.streamRunLogs.descriptor.fullName: [
-            aim(
-                .streaming("a run's log by a made-up id", API.MigrationJobRunService.streamRunLogs) { _ in
-                    .with { $0.runID = UUID().uuidString.lowercased() }
-                }, outsider: .refused, viewer: .refused)
-        ],
     ]
 }

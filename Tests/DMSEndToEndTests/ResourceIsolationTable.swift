@@ -21,15 +21,8 @@ struct ResourceIsolationCase: Sendable {
 /// caller's own namespace and resources. Requests are valid in every other respect (right
 /// revisions, real changes), so that only the token's scope can stop them.
 enum ResourceIsolationTable {
-    /// Methods not built yet: they may answer UNIMPLEMENTED instead of their expected answer.
-    static let notBuiltYet: Set<String> = [
-        API.MigrationJobService.runJob.descriptor, API.MigrationJobRunService.cancelRun.descriptor,
-        API.MigrationJobRunService.getRun.descriptor, API.MigrationJobRunService.listRuns.descriptor,
-        API.MigrationJobRunService.watchRuns.descriptor, API.MigrationJobRunService.streamRunLogs.descriptor,
-    ].reduce(into: []) { $0.insert($1.fullName) }
-
     /// The calls, by method full name.
-    static let cases: [String: [ResourceIsolationCase]] = [accountCases, connectionCases, overlayCases, jobCases]
+    static let cases: [String: [ResourceIsolationCase]] = [accountCases, connectionCases, overlayCases, jobCases, runCases]
         .reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
 
     /// Health, namespaces, connector types and tokens.

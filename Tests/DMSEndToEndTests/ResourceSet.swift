@@ -18,6 +18,8 @@ struct ResourceSet: Sendable {
     var job: Dms_V1_MigrationJob
     /// The editor token of the namespace, with its secret.
     var editor: Dms_V1_CreateTokenResponse
+    /// A run of the job, when the test started one (``NamespaceIsolationTests`` does).
+    var run: Dms_V1_MigrationJobRun? = nil
 
     /// The namespace's name.
     var name: String { namespace.name }
@@ -80,6 +82,8 @@ struct ResourceSet: Sendable {
         copy.job.sourceID = copy.source.id
         copy.job.targetID = copy.target.id
         copy.editor.token.id = UUID().uuidString.lowercased()
+        copy.run?.id = UUID().uuidString.lowercased()
+        copy.run?.migrationJobID = copy.job.id
         return copy
     }
 }

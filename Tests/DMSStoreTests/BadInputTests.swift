@@ -21,19 +21,23 @@ struct BadInputTests {
     struct Fixture: Sendable {
         let connection: Dms_V1_Connection
         let file: Dms_V1_Connection
+        /// A connection of namespace "other".
+        let elsewhere: Dms_V1_Connection
         let source: OverlayRepository.Overlay
         let target: OverlayRepository.Overlay
         let job: Dms_V1_MigrationJob
     }
 
-    static func connection(_ name: String = "pg-new", type: String = "postgres", version: Int32 = 0, schema: String) -> Case.Call {
+    static func connection(
+        _ name: String = "pg-new", type: String = "postgres", version: Int32 = 0, schema: String, namespace: String = "default"
+    ) -> Case.Call {
         { test, _ in
             var request = Dms_V1_CreateConnectionRequest()
             request.name = name
             request.type = type
             request.version = version
             request.schema = schema
-            _ = try await test.store.connections.create(request, namespace: "default")
+            _ = try await test.store.connections.create(request, namespace: namespace)
         }
     }
 
@@ -70,6 +74,15 @@ struct BadInputTests {
         Case(label: "connection name starting with a digit", code: .invalidArgument, field: "name", call: connection("1pg", schema: validSchema)),
         Case(label: "connection name ending with -", code: .invalidArgument, field: "name", call: connection("pg-", schema: validSchema)),
         Case(label: "connection name taken", code: .alreadyExists, field: nil, call: connection("pg-main", schema: validSchema)),
+        Case(
+            label: "connection name taken in another namespace", code: .alreadyExists, field: nil,
+            call: connection("pg-main", schema: validSchema, namespace: "other")),
+        Case(label: "connection renamed to a name taken in another namespace", code: .alreadyExists, field: nil) { test, fixture in
+            var request = Dms_V1_UpdateConnectionRequest()
+            request.expectedRevision = fixture.elsewhere.revision
+            request.newName = "pg-main"
+            _ = try await test.store.connections.update(request, key: .id(UUID(uuidString: fixture.elsewhere.id)!), scope: .everything)
+        },
         Case(label: "connector type missing", code: .invalidArgument, field: "type", call: connection(type: "", schema: validSchema)),
         Case(label: "connector type unknown", code: .invalidArgument, field: "type", call: connection(type: "oracle", schema: validSchema)),
         Case(label: "spec version unknown", code: .invalidArgument, field: "version", call: connection(version: 9, schema: validSchema)),
@@ -88,13 +101,9 @@ struct BadInputTests {
         Case(label: "password as a number", code: .invalidArgument, field: "schema.password", call: connection(schema: #"{"host":"h","database":"d","user":"u","password":12345}"#)),
         Case(label: "file format unknown", code: .invalidArgument, field: "schema.format", call: connection(type: "file", schema: #"{"format":"xml","path":"/data/x"}"#)),
         Case(label: "jdbc url without jdbc:", code: .invalidArgument, field: "schema.url", call: connection(type: "jdbc", schema: #"{"url":"postgres://h/d","driver_class":"org.postgresql.Driver"}"#)),
-        Case(label: "connection in a namespace that does not exist", code: .failedPrecondition, field: nil) { test, _ in
-            var request = Dms_V1_CreateConnectionRequest()
-            request.name = "pg-elsewhere"
-            request.type = "postgres"
-            request.schema = validSchema
-            _ = try await test.store.connections.create(request, namespace: "nowhere")
-        },
+        Case(
+            label: "connection in a namespace that does not exist", code: .failedPrecondition, field: nil,
+            call: connection("pg-elsewhere", schema: validSchema, namespace: "nowhere")),
         Case(label: "source without connection", code: .invalidArgument, field: "connection_id", call: source(conf: #"{"table":"t"}"#, connectionID: { _ in "" })),
         Case(label: "source connection id not a UUID", code: .invalidArgument, field: "connection_id", call: source(conf: #"{"table":"t"}"#, connectionID: { _ in "pg-main" })),
         Case(label: "source connection id unknown", code: .notFound, field: nil, call: source(conf: #"{"table":"t"}"#, connectionID: { _ in UUID().uuidString })),
@@ -176,7 +185,7 @@ struct BadInputTests {
     }
 
     /// One store with the fixture for every case (each case is refused, so none changes it; the
-    /// fingerprint check would catch one that did). Shared to spare the machine 50 databases.
+    /// digest check would catch one that did). Shared to spare the machine 50 databases.
     static let shared = Task { () throws -> (TestStore, Fixture) in
         let test = try await TestStore.open()
         let connection = try await test.postgresConnection()
@@ -185,16 +194,34 @@ struct BadInputTests {
         fileRequest.type = "file"
         fileRequest.schema = #"{"format":"parquet","path":"/data/landing"}"#
         let file = try await test.store.connections.create(fileRequest, namespace: "default")
+        _ = try await test.store.namespaces.create(name: "other", description: "")
+        let elsewhere = try await test.postgresConnection(name: "pg-other", namespace: "other")
         let source = try await test.source(connection: connection)
         let target = try await test.target(connection: connection)
         let job = try await test.job(source: source, target: target)
-        return (test, Fixture(connection: connection, file: file, source: source, target: target, job: job))
+        return (test, Fixture(connection: connection, file: file, elsewhere: elsewhere, source: source, target: target, job: job))
+    }
+
+    @Test("the digest sees a write that keeps every row count and revision")
+    func digestSeesAHalfWrite() async throws {
+        let test = try await TestStore.open()
+        let connection = try await test.postgresConnection()
+        let before = try await test.digest()
+        try await test.pool.withConnection { db in
+            // What the old check (row counts, revision sums) could not see: one value, no revision bump.
+            _ = try db.query("UPDATE connections SET schema = jsonb_set(schema, '{port}', '5433') WHERE id = $1", UUID(uuidString: connection.id)!)
+        }
+        let after = try await test.digest()
+        #expect(after != before)
+        #expect(after["connections"] != before["connections"])
+        #expect(after.filter { $0.key != "connections" } == before.filter { $0.key != "connections" })
+        #expect(Set(before.keys).isSuperset(of: ["namespaces", "connections", "sources", "targets", "migration_jobs", "tokens"]))
     }
 
     @Test("a bad request is refused with its code and field, and nothing is written", .serialized, arguments: cases)
     func refused(_ badCase: Case) async throws {
         let (test, fixture) = try await Self.shared.value
-        let before = try await test.fingerprint()
+        let before = try await test.digest()
 
         let error = await #expect(throws: RPCError.self) { try await badCase.call(test, fixture) }
         #expect(error?.code == badCase.code, "\(error?.description ?? "")")
@@ -203,7 +230,7 @@ struct BadInputTests {
                     "violations: \(error?.violations ?? [])")
         }
         #expect(error?.message.contains("s3cret") == false)
-        #expect(try await test.fingerprint() == before)
+        #expect(try await test.digest() == before, "a refused request wrote to the store")
     }
 }
 

@@ -20,17 +20,25 @@ struct TestStore {
         return TestStore(store: store, pool: pool, url: url, keys: keys)
     }
 
-    /// Row counts and revision sums of every resource table: equal before and after means nothing
-    /// was written.
-    func fingerprint() async throws -> String {
+    /// Every table of the store, each as its row count and an MD5 of all its rows (every column,
+    /// rows in a fixed order): equal before and after means not a single value was written.
+    func digest() async throws -> [String: String] {
         try await pool.withConnection { db in
-            var parts = [String]()
-            for table in ["namespaces", "connections", "sources", "targets", "migration_jobs", "tokens"] {
-                let revision = table == "tokens" ? "0" : "coalesce(sum(revision), 0)"
-                let row = try db.query("SELECT count(*) AS n, \(revision)::int8 AS r FROM \(table)").first!
-                parts.append("\(table)=\(try row.int64("n"))/\(try row.int64("r"))")
+            let tables = try db.query(
+                """
+                SELECT table_name::text AS name FROM information_schema.tables
+                WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1
+                """
+            ).map { try $0.string("name") }
+            var digest = [String: String]()
+            for table in tables {
+                let quoted = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+                let row = try db.query(
+                    "SELECT count(*) AS n, coalesce(md5(string_agg(t::text, E'\\n' ORDER BY t::text)), '') AS md5 FROM \(quoted) t"
+                ).first!
+                digest[table] = "\(try row.int64("n")) rows, md5 \(try row.string("md5"))"
             }
-            return parts.joined(separator: " ")
+            return digest
         }
     }
 
