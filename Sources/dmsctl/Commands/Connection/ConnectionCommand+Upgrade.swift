@@ -1,7 +1,10 @@
 import ArgumentParser
 import DMSAPI
 import DMSCatalog
+import DMSCommandLineInput
 import DMSProto
+import DMSResourceOperations
+import DMSStructuredText
 
 extension ConnectionCommand {
     /// `dmsctl connection upgrade NAME|--id ID --to-version N`.
@@ -30,11 +33,11 @@ extension ConnectionCommand {
         @OptionGroup(title: "Secrets") var secrets: SecretInputOptions
 
         private var builder: ConfigurationBuilder {
-            ConfigurationBuilder(file: schemaFile, fileFlag: "--schema-file", assignments: assignments, secrets: secrets)
+            ConfigurationBuilder(file: schemaFile, fileFlag: "--schema-file", changes: assignments.changes, secrets: secrets.sources)
         }
 
         func validate() throws {
-            try builder.validate()
+            if let conflict = builder.conflict { throw ValidationError(conflict) }
             if toVersion < 0 { throw ValidationError("--to-version must be 1 or more") }
         }
 
