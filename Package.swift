@@ -269,6 +269,17 @@ let package = Package(
             ]
         ),
         .testTarget(name: "DMSDaemonTests", dependencies: ["DMSDaemon", "DMSClient", "DMSTestSupport"]),
+        .testTarget(name: "DMSStructuredTextTests", dependencies: ["DMSStructuredText", "DMSCatalog"]),
+        .testTarget(name: "DMSCommandLineInputTests", dependencies: ["DMSCommandLineInput", "DMSCatalog", "DMSTestSupport"]),
+        .testTarget(
+            name: "DMSManifestTests",
+            dependencies: ["DMSManifest", "DMSCatalog", "DMSAPI", "DMSProto", "DMSTestSupport"]
+        ),
+        .testTarget(
+            name: "DMSCommandLineOutputTests",
+            dependencies: ["DMSCommandLineOutput", "DMSProto", "DMSAPI", "DMSClient", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+        .testTarget(name: "DMSResourceOperationsTests", dependencies: ["DMSResourceOperations", "DMSCatalog", "DMSWire"]),
         .testTarget(
             name: "DMSCtlTests",
             dependencies: ["DMSClient", "DMSTestSupport", .product(name: "Yams", package: "Yams")]
