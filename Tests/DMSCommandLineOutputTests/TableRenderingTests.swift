@@ -93,10 +93,17 @@ import Testing
             $0.prefix = "dms_AbCd"
         }
         #expect(token.status == "active")
+        token.namespace = "sales"
+        #expect(token.allowance == "reads, creates, changes, deletes and runs the resources of namespace sales")
+        #expect(token.describeTable.hasSuffix("ALLOWS     reads, creates, changes, deletes and runs the resources of namespace sales\n"))
         token.expireTime = Google_Protobuf_Timestamp(date: Date(timeIntervalSinceNow: -60))
         #expect(token.status == "expired")
+        #expect(token.allowance == "nothing (expired)")
         token.revokeTime = Self.created
         #expect(token.status == "revoked")
+        #expect(token.allowance == "nothing (revoked)")
+        #expect(Dms_V1_Token.with { $0.role = .admin }.allowance == "everything, in every namespace")
+        #expect(Dms_V1_Token.with { $0.role = .viewer; $0.namespace = "hr" }.allowance == "reads the resources, runs and logs of namespace hr")
         let created = Dms_V1_CreateTokenResponse.with {
             $0.token = token
             $0.secret = "dms_secret-value"

@@ -24,6 +24,27 @@ extension Dms_V1_Token: TableRepresentable {
         ]
     }
 
+    /// What calls carrying the token may do now: its role's rights in its namespace, or nothing
+    /// once it is revoked or expired.
+    public var allowance: String {
+        switch status {
+        case "revoked": return "nothing (revoked)"
+        case "expired": return "nothing (expired)"
+        default: break
+        }
+        switch role {
+        case .admin: return "everything, in every namespace"
+        case .editor: return "reads, creates, changes, deletes and runs the resources of namespace \(namespace)"
+        case .viewer: return "reads the resources, runs and logs of namespace \(namespace)"
+        case .unspecified, .UNRECOGNIZED: return "nothing (role \(role.displayName))"
+        }
+    }
+
+    /// ``tableText``, then `ALLOWS`: what `token describe` shows.
+    public var describeTable: String {
+        TextTable.keyValues(detailPairs + [("allows", allowance)])
+    }
+
     /// `active`, `revoked` or `expired`.
     public var status: String {
         if hasRevokeTime { return "revoked" }
