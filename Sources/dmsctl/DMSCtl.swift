@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSClient
+import DMSCommandLineOutput
 
 /// dmsctl — the DMS command-line client: `dmsctl <noun> <verb>`.
 ///

@@ -37,6 +37,11 @@ extension DaemonProcess {
 extension ProcessResult {
     /// The lines of stdout.
     var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+
+    /// The value on the `KEY  value` line of stdout for `key` (upper-case, as tables print it).
+    func value(of key: String) -> String? {
+        lines.first { $0.hasPrefix(key + "  ") }.map { String($0.dropFirst(key.count)).trimmingCharacters(in: .whitespaces) }
+    }
 }
 
 /// Writes `files` (name → text) into `directory`.

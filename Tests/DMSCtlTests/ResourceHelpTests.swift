@@ -17,7 +17,8 @@ import Testing
         ["target", "delete"],
         ["job", "create"], ["job", "get"], ["job", "list"], ["job", "describe"], ["job", "update"], ["job", "delete"],
         ["job", "run"], ["job", "pause"], ["job", "resume"],
-        ["token", "create"], ["token", "list"], ["token", "get"], ["token", "revoke"],
+        ["token", "create"], ["token", "list"], ["token", "get"], ["token", "describe"], ["token", "revoke"],
+        ["token", "delete"],
         ["apply"], ["delete"],
     ]
 

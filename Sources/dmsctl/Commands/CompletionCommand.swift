@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSCommandLineOutput
 
 /// `dmsctl completion bash|zsh|fish`: the shell completion script.
 struct CompletionCommand: ParsableCommand {

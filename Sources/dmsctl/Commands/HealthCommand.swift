@@ -1,5 +1,7 @@
 import ArgumentParser
 import DMSAPI
+import DMSCommandLineInput
+import DMSCommandLineOutput
 import DMSProto
 
 /// `dmsctl health`: the server's state now, or `--watch` for a stream of it.

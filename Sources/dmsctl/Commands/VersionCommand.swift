@@ -1,6 +1,7 @@
 import ArgumentParser
 import DMSAPI
 import DMSClient
+import DMSCommandLineOutput
 import DMSProto
 
 /// `dmsctl version`: the client's version and, when the server answers, the server's.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSClient
+import DMSCommandLineOutput
 
 /// The options of every command that talks to a server: which configuration and context, server
 /// overrides, the output format, and the time budget of a call.

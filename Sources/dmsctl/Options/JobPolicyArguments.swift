@@ -1,24 +1,8 @@
 import ArgumentParser
-import DMSProto
+import DMSManifest
 
-/// `--overlap-policy skip|queue`.
-enum OverlapPolicyArgument: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case skip, queue
+/// `--overlap-policy skip|queue`: the names documents use too.
+extension OverlapPolicyName: ExpressibleByArgument {}
 
-    /// The policy on the wire.
-    var policy: Dms_V1_OverlapPolicy { self == .skip ? .skip : .queue }
-}
-
-/// `--misfire-policy skip|once|all`.
-enum MisfirePolicyArgument: String, ExpressibleByArgument, CaseIterable, Sendable {
-    case skip, once, all
-
-    /// The policy on the wire.
-    var policy: Dms_V1_MisfirePolicy {
-        switch self {
-        case .skip: .skip
-        case .once: .once
-        case .all: .all
-        }
-    }
-}
+/// `--misfire-policy skip|once|all`: the names documents use too.
+extension MisfirePolicyName: ExpressibleByArgument {}

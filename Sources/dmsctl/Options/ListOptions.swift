@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSResourceOperations
 
 /// The filters and paging of every `list` command.
 ///

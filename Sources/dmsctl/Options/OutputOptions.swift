@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSCommandLineOutput
 
 /// `--output/-o`: the format of results on stdout.
 struct OutputOptions: ParsableArguments, Sendable {
@@ -8,3 +9,6 @@ struct OutputOptions: ParsableArguments, Sendable {
     /// A printer for the chosen format.
     var printer: OutputPrinter { OutputPrinter(format: output) }
 }
+
+/// `-o table|json|yaml`.
+extension OutputFormat: ExpressibleByArgument {}

@@ -1,4 +1,6 @@
 import ArgumentParser
+import DMSAPI
+import DMSResourceOperations
 
 /// Which resource a command acts on: its name (in the namespace of `-n` or the context), or
 /// `--id`.
@@ -19,4 +21,11 @@ struct ResourceSelectorOptions: ParsableArguments, Sendable {
 
     /// How the resource is shown in messages: `pg-main`, or `id abc…`.
     var label: String { name ?? "id \(id ?? "")" }
+}
+
+extension LocatingRequest {
+    /// The request for what `selector` names; `namespace` is `-n` (nil: the call's default).
+    static func locating(_ selector: ResourceSelectorOptions, namespace: String?) -> Self {
+        .locating(id: selector.id, name: selector.name, namespace: namespace)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSCommandLineInput
 
 /// `--password-stdin` and `--prompt-secrets`: the two ways a secret reaches a configuration
 /// object from the command line without appearing in it.
@@ -9,6 +10,6 @@ struct SecretInputOptions: ParsableArguments, Sendable {
     @Flag(help: "Ask on the terminal (echo off) for each secret field of the connector's spec not given otherwise.")
     var promptSecrets = false
 
-    /// Whether any secret is to be read.
-    var isEmpty: Bool { !passwordStdin && !promptSecrets }
+    /// The sources the flags select.
+    var sources: SecretSources { SecretSources(passwordStdin: passwordStdin, promptSecrets: promptSecrets) }
 }

@@ -1,4 +1,6 @@
 import ArgumentParser
+import DMSManifest
+import DMSResourceOperations
 
 /// `dmsctl apply -f FILE|DIR … [--dry-run]`: creates or updates resources from documents.
 struct ApplyCommand: AsyncParsableCommand {

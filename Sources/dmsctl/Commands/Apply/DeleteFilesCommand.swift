@@ -1,4 +1,6 @@
 import ArgumentParser
+import DMSManifest
+import DMSResourceOperations
 
 /// `dmsctl delete -f FILE|DIR …`: deletes the resources documents describe, in reverse
 /// dependency order.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSClient
+import DMSCommandLineOutput
 
 extension ConfigCommand {
     /// `dmsctl config current-context`: prints the current context's name.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSClient
+import DMSCommandLineOutput
 
 extension ConfigCommand {
     /// `dmsctl config get-contexts`: lists the contexts, marking the current one.

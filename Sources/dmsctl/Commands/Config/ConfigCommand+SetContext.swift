@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSClient
+import DMSCommandLineOutput
 
 extension ConfigCommand {
     /// `dmsctl config set-context NAME`: creates a context or changes the fields given.

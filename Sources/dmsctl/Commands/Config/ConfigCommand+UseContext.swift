@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSClient
+import DMSCommandLineOutput
 
 extension ConfigCommand {
     /// `dmsctl config use-context NAME`: makes a context the current one.

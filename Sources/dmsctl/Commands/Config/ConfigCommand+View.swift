@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSClient
+import DMSCommandLineOutput
 
 extension ConfigCommand {
     /// `dmsctl config view`: the configuration file with its tokens redacted.

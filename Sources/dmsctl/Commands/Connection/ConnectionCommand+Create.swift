@@ -1,7 +1,10 @@
 import ArgumentParser
 import DMSAPI
 import DMSCatalog
+import DMSCommandLineInput
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
 
 extension ConnectionCommand {
     /// `dmsctl connection create NAME --type TYPE …`.
@@ -39,11 +42,11 @@ extension ConnectionCommand {
         @OptionGroup(title: "Secrets") var secrets: SecretInputOptions
 
         private var builder: ConfigurationBuilder {
-            ConfigurationBuilder(file: schemaFile, fileFlag: "--schema-file", assignments: assignments, secrets: secrets)
+            ConfigurationBuilder(file: schemaFile, fileFlag: "--schema-file", changes: assignments.changes, secrets: secrets.sources)
         }
 
         func validate() throws {
-            try builder.validate()
+            if let conflict = builder.conflict { throw ValidationError(conflict) }
             if specVersion < 0 { throw ValidationError("--spec-version must be 1 or more") }
         }
 

@@ -2,7 +2,11 @@ import ArgumentParser
 import DMSAPI
 import DMSCatalog
 import DMSClient
+import DMSCommandLineInput
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
+import DMSStructuredText
 
 extension ConnectionCommand {
     /// `dmsctl connection describe NAME|--id ID`: the connection, its schema field by field, and

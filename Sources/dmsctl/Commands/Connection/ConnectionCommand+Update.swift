@@ -1,7 +1,10 @@
 import ArgumentParser
 import DMSAPI
 import DMSCatalog
+import DMSCommandLineInput
 import DMSProto
+import DMSResourceOperations
+import DMSStructuredText
 
 extension ConnectionCommand {
     /// `dmsctl connection update NAME|--id ID …`.
@@ -32,11 +35,11 @@ extension ConnectionCommand {
         @OptionGroup(title: "Secrets") var secrets: SecretInputOptions
 
         private var builder: ConfigurationBuilder {
-            ConfigurationBuilder(file: schemaFile, fileFlag: "--schema-file", assignments: assignments, secrets: secrets)
+            ConfigurationBuilder(file: schemaFile, fileFlag: "--schema-file", changes: assignments.changes, secrets: secrets.sources)
         }
 
         func validate() throws {
-            try builder.validate()
+            if let conflict = builder.conflict { throw ValidationError(conflict) }
             if newName == nil, builder.isEmpty {
                 throw ValidationError("nothing to change: give --new-name, --schema-file, --set, --set-string, --unset or a secret option")
             }

@@ -1,7 +1,10 @@
 import ArgumentParser
 import DMSAPI
 import DMSCatalog
+import DMSCommandLineInput
 import DMSProto
+import DMSResourceOperations
+import DMSStructuredText
 
 extension ConnectionCommand {
     /// `dmsctl connection upgrade NAME|--id ID --to-version N`.
@@ -9,12 +12,16 @@ extension ConnectionCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move a connection's schema to a newer version of its connector's spec.",
             discussion: """
-                Without schema flags the current schema is carried over and must validate against the \
-                new version. With them, they apply to the current schema (or --schema-file replaces it) \
-                and the result is sent as the schema under the new version. Sent with the revision read: \
-                exit status 3 if someone else changed the connection meanwhile.
+                Without schema flags the current schema is carried over (fields the new version renames \
+                are renamed by the server) and must validate against the new version. With them, they \
+                apply to the current schema (or --schema-file replaces it) and the result is sent as the \
+                schema under the new version, so a field the new version renames must be unset under its \
+                old name. Sent with the revision read: exit status 3 if someone else changed the \
+                connection meanwhile, or if the new version refuses the schema.
 
-                Example: dmsctl connection upgrade pg-main --to-version 2 --set sslmode=require
+                Example:
+                  dmsctl connection upgrade pg-main --to-version 2 \\
+                    --unset sslmode --set ssl_mode=require
                 """)
 
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -30,11 +37,11 @@ extension ConnectionCommand {
         @OptionGroup(title: "Secrets") var secrets: SecretInputOptions
 
         private var builder: ConfigurationBuilder {
-            ConfigurationBuilder(file: schemaFile, fileFlag: "--schema-file", assignments: assignments, secrets: secrets)
+            ConfigurationBuilder(file: schemaFile, fileFlag: "--schema-file", changes: assignments.changes, secrets: secrets.sources)
         }
 
         func validate() throws {
-            try builder.validate()
+            if let conflict = builder.conflict { throw ValidationError(conflict) }
             if toVersion < 0 { throw ValidationError("--to-version must be 1 or more") }
         }
 

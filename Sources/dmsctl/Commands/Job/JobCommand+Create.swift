@@ -1,7 +1,10 @@
 import ArgumentParser
 import DMSAPI
 import DMSCatalog
+import DMSCommandLineInput
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
 
 extension JobCommand {
     /// `dmsctl job create NAME --source SOURCE --target TARGET …`.
@@ -36,7 +39,7 @@ extension JobCommand {
         @OptionGroup(title: "Options object") var assignments: ConfigAssignmentOptions
 
         private var builder: ConfigurationBuilder {
-            ConfigurationBuilder(file: settings.optionsFile, fileFlag: "--options-file", assignments: assignments, secrets: nil)
+            ConfigurationBuilder(file: settings.optionsFile, fileFlag: "--options-file", changes: assignments.changes, secrets: nil)
         }
 
         func run() async throws {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DMSAPI
+import DMSCommandLineOutput
 import DMSProto
 
 extension JobCommand {

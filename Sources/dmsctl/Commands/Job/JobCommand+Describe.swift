@@ -1,7 +1,9 @@
 import ArgumentParser
 import DMSAPI
 import DMSClient
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
 import DMSWire
 
 extension JobCommand {

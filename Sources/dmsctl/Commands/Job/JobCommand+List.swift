@@ -1,6 +1,8 @@
 import ArgumentParser
 import DMSAPI
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
 
 extension JobCommand {
     /// `dmsctl job list`.
@@ -21,18 +23,15 @@ extension JobCommand {
         func run() async throws {
             let (collected, sourceNames, targetNames) = try await global.withClient { client, options in
                 let namespace = global.namespace ?? ""
-                let sourceID = try await source.asyncMap {
-                    try await ReferenceLookup.sourceID($0, namespace: namespace, client: client, options: options)
-                }
-                let targetID = try await target.asyncMap {
-                    try await ReferenceLookup.targetID($0, namespace: namespace, client: client, options: options)
-                }
+                var (sourceID, targetID) = ("", "")
+                if let source { sourceID = try await ReferenceLookup.sourceID(source, namespace: namespace, client: client, options: options) }
+                if let target { targetID = try await ReferenceLookup.targetID(target, namespace: namespace, client: client, options: options) }
                 let collected = try await Pager.collect(list.paging) { pageSize, pageToken in
                     let request = Dms_V1_ListMigrationJobsRequest.with {
                         $0.namespace = namespace
                         $0.namePrefix = list.namePrefix
-                        $0.sourceID = sourceID ?? ""
-                        $0.targetID = targetID ?? ""
+                        $0.sourceID = sourceID
+                        $0.targetID = targetID
                         $0.pageSize = pageSize
                         $0.pageToken = pageToken
                     }

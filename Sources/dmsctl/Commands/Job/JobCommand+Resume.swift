@@ -1,6 +1,8 @@
 import ArgumentParser
 import DMSAPI
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
 
 extension JobCommand {
     /// `dmsctl job resume NAME|--id ID`.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import DMSAPI
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
 
 extension JobCommand {
     /// `dmsctl job run NAME|--id ID`.

@@ -1,7 +1,11 @@
 import ArgumentParser
 import DMSAPI
 import DMSCatalog
+import DMSCommandLineInput
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
+import DMSStructuredText
 
 extension JobCommand {
     /// `dmsctl job update NAME|--id ID …`.
@@ -34,7 +38,7 @@ extension JobCommand {
         @OptionGroup(title: "Options object") var assignments: ConfigAssignmentOptions
 
         private var builder: ConfigurationBuilder {
-            ConfigurationBuilder(file: settings.optionsFile, fileFlag: "--options-file", assignments: assignments, secrets: nil)
+            ConfigurationBuilder(file: settings.optionsFile, fileFlag: "--options-file", changes: assignments.changes, secrets: nil)
         }
 
         func run() async throws {

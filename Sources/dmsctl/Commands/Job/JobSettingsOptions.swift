@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSManifest
 import DMSProto
 
 /// The settings of a migration job that `job create` and `job update` take as flags. On update,
@@ -27,10 +28,10 @@ struct JobSettingsOptions: ParsableArguments, Sendable {
     var retryBackoffSeconds: Int64?
 
     @Option(help: "A tick while a run is in progress: skip it, or queue a run.")
-    var overlapPolicy: OverlapPolicyArgument?
+    var overlapPolicy: OverlapPolicyName?
 
     @Option(help: "Ticks missed while dmsd was down or the job paused: skip them, one run, or a run each.")
-    var misfirePolicy: MisfirePolicyArgument?
+    var misfirePolicy: MisfirePolicyName?
 
     @Option(help: ArgumentHelp("With --misfire-policy all: the most runs for missed ticks; 0: the server's default (10).", valueName: "n"))
     var misfireMaxRuns: Int32?

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSResourceOperations
 
 /// A kind of ``LayeredResource`` with its own `dmsctl <noun> …` commands: Sources and Targets
 /// share every subcommand (``LayeredCreateCommand`` and the rest); only the words and examples

@@ -1,6 +1,9 @@
 import ArgumentParser
 import DMSCatalog
 import DMSClient
+import DMSCommandLineInput
+import DMSCommandLineOutput
+import DMSResourceOperations
 
 /// `dmsctl source|target create NAME --connection CONNECTION …`.
 struct LayeredCreateCommand<Kind: LayeredCommandKind>: AsyncParsableCommand {
@@ -37,11 +40,11 @@ struct LayeredCreateCommand<Kind: LayeredCommandKind>: AsyncParsableCommand {
     @OptionGroup(title: "Secrets") var secrets: SecretInputOptions
 
     private var builder: ConfigurationBuilder {
-        ConfigurationBuilder(file: confFile, fileFlag: "--conf-file", assignments: assignments, secrets: secrets)
+        ConfigurationBuilder(file: confFile, fileFlag: "--conf-file", changes: assignments.changes, secrets: secrets.sources)
     }
 
     func validate() throws {
-        try builder.validate()
+        if let conflict = builder.conflict { throw ValidationError(conflict) }
         if (connection == nil) == (connectionId == nil) { throw ValidationError("give --connection NAME or --connection-id ID") }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSCommandLineOutput
 
 /// `dmsctl source|target delete NAME|--id ID`.
 struct LayeredDeleteCommand<Kind: LayeredCommandKind>: AsyncParsableCommand {

@@ -1,6 +1,9 @@
 import ArgumentParser
 import DMSAPI
 import DMSCatalog
+import DMSCommandLineOutput
+import DMSResourceOperations
+import DMSStructuredText
 
 /// `dmsctl source|target describe NAME|--id ID`: the effective configuration, field by field.
 struct LayeredDescribeCommand<Kind: LayeredCommandKind>: AsyncParsableCommand {

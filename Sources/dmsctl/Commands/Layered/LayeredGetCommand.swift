@@ -1,4 +1,6 @@
 import ArgumentParser
+import DMSCommandLineOutput
+import DMSResourceOperations
 
 /// `dmsctl source|target get NAME|--id ID`.
 struct LayeredGetCommand<Kind: LayeredCommandKind>: AsyncParsableCommand {

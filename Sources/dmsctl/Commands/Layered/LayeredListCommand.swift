@@ -1,4 +1,6 @@
 import ArgumentParser
+import DMSCommandLineOutput
+import DMSResourceOperations
 
 /// `dmsctl source|target list`.
 struct LayeredListCommand<Kind: LayeredCommandKind>: AsyncParsableCommand {
@@ -17,11 +19,13 @@ struct LayeredListCommand<Kind: LayeredCommandKind>: AsyncParsableCommand {
 
     func run() async throws {
         let (collected, names) = try await global.withClient { client, options in
-            let connectionID = try await connection.asyncMap {
-                try await ReferenceLookup.connectionID($0, namespace: global.namespace ?? "", client: client, options: options)
+            var connectionID = ""
+            if let connection {
+                connectionID = try await ReferenceLookup.connectionID(
+                    connection, namespace: global.namespace ?? "", client: client, options: options)
             }
             let collected = try await Kind.collect(
-                list.paging, namespace: global.namespace ?? "", namePrefix: list.namePrefix, connectionID: connectionID ?? "",
+                list.paging, namespace: global.namespace ?? "", namePrefix: list.namePrefix, connectionID: connectionID,
                 client: client, options: options)
             let names = global.output.output == .table
                 ? await ResourceNames.connections(collected.items.map(\.connectionID), client: client, options: options) : [:]

@@ -1,5 +1,9 @@
 import ArgumentParser
 import DMSCatalog
+import DMSCommandLineInput
+import DMSCommandLineOutput
+import DMSResourceOperations
+import DMSStructuredText
 
 /// `dmsctl source|target update NAME|--id ID …`: reads the resource, applies the changes, and
 /// sends them with the revision read.
@@ -36,11 +40,11 @@ struct LayeredUpdateCommand<Kind: LayeredCommandKind>: AsyncParsableCommand {
     @OptionGroup(title: "Secrets") var secrets: SecretInputOptions
 
     private var builder: ConfigurationBuilder {
-        ConfigurationBuilder(file: confFile, fileFlag: "--conf-file", assignments: assignments, secrets: secrets)
+        ConfigurationBuilder(file: confFile, fileFlag: "--conf-file", changes: assignments.changes, secrets: secrets.sources)
     }
 
     func validate() throws {
-        try builder.validate()
+        if let conflict = builder.conflict { throw ValidationError(conflict) }
         if newName == nil, connection == nil, builder.isEmpty {
             throw ValidationError("nothing to change: give --new-name, --connection, --conf-file, --set, --set-string, --unset or a secret option")
         }

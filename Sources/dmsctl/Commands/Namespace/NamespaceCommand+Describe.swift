@@ -1,7 +1,9 @@
 import ArgumentParser
 import DMSAPI
 import DMSClient
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
 
 extension NamespaceCommand {
     /// `dmsctl namespace describe NAME`: the namespace and what it holds.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DMSAPI
 import DMSProto
+import DMSResourceOperations
 
 extension NamespaceCommand {
     /// `dmsctl namespace update NAME --description TEXT`.

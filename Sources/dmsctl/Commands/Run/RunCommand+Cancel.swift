@@ -1,6 +1,7 @@
 import ArgumentParser
 import DMSAPI
 import DMSProto
+import DMSResourceOperations
 
 extension RunCommand {
     /// `dmsctl run cancel ID [--wait]`.

@@ -1,5 +1,7 @@
 import ArgumentParser
 import DMSAPI
+import DMSCommandLineInput
+import DMSCommandLineOutput
 import DMSProto
 
 extension RunCommand {

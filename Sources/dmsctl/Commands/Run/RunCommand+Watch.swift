@@ -1,6 +1,9 @@
 import ArgumentParser
 import DMSAPI
+import DMSCommandLineInput
+import DMSCommandLineOutput
 import DMSProto
+import DMSResourceOperations
 
 extension RunCommand {
     /// `dmsctl run watch [ID] [--job NAME]`.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSResourceOperations
 
 /// `dmsctl source …`: what to read: a connection plus the fields that say which data.
 struct SourceCommand: ParsableCommand {

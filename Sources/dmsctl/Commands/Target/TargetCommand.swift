@@ -1,4 +1,5 @@
 import ArgumentParser
+import DMSResourceOperations
 
 /// `dmsctl target …`: where to write: a connection plus the fields that say how.
 struct TargetCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DMSAPI
 import DMSProto
+import DMSResourceOperations
 
 extension TokenCommand {
     /// `dmsctl token list`.

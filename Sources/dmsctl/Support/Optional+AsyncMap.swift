@@ -1,7 +1,0 @@
-extension Optional {
-    /// `transform` of the wrapped value, or `nil`.
-    func asyncMap<Result>(_ transform: (Wrapped) async throws -> Result) async rethrows -> Result? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
-}
