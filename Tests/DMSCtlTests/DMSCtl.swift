@@ -18,8 +18,8 @@ enum DMSCtl {
         let scan = CanaryScan()
         for (stream, text) in [("stdout", result.stdout), ("stderr", result.stderr)] where text.contains(Canary.secret) {
             let lines = text.split(separator: "\n").filter { $0.contains(Canary.secret) }.map { scan.masked(Array($0.utf8)) }
-            Issue.record(
-                "dmsctl \(arguments.joined(separator: " ")) printed the run's canary secret on \(stream): \(lines)", sourceLocation: sourceLocation)
+            let command = "dmsctl \(arguments.joined(separator: " "))"
+            Issue.record("\(command) printed the run's canary secret on \(stream): \(lines)", sourceLocation: sourceLocation)
         }
         return result
     }
@@ -29,7 +29,8 @@ enum DMSCtl {
         _ arguments: [String], against daemon: DaemonProcess, environment: [String: String] = [:], stdin: String? = nil,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> ProcessResult {
-        try await run(arguments + ["--config", daemon.clientConfigFile], environment: environment, stdin: stdin, sourceLocation: sourceLocation)
+        try await run(
+            arguments + ["--config", daemon.clientConfigFile], environment: environment, stdin: stdin, sourceLocation: sourceLocation)
     }
 
     /// The process environment for dmsctl: the test's, minus `DMS_*`, with HOME and XDG pointing

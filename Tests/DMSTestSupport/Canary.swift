@@ -5,8 +5,8 @@ import Foundation
 /// every row of its metadata database are searched for it (``CanaryScan``). Found anywhere in
 /// clear, it fails the test that owned the daemon.
 ///
-/// The canary lives in a namespace of its own, which no test makes or expects; a test that lists
-/// or counts resources of every namespace leaves it out with ``isSeeded(namespace:)``.
+/// The canary lives in a namespace of its own, which no test makes or expects; a test that counts
+/// resources of every namespace counts it too (`dmsd rotate-key` re-seals its password).
 public enum Canary {
     /// The secret: unique to this test process, and used nowhere but as the seeded password.
     public static let secret = "run-canary-\(UUID().uuidString.lowercased())"
@@ -16,9 +16,6 @@ public enum Canary {
 
     /// The seeded connection's name (connection names are unique across namespaces).
     public static let connectionName = "dms-canary-warehouse"
-
-    /// Whether `namespace` is the canary's: resources there are the harness's, not the test's.
-    public static func isSeeded(namespace: String) -> Bool { namespace == Self.namespace }
 
     /// The schema of the seeded connection: a postgres connection (spec version 1) whose password is the canary.
     static var connectionSchema: String {

@@ -67,7 +67,8 @@ public struct CanaryScan: Sendable {
         for table in tables {
             let table = try table.string("name")
             let rows = try connection.query("SELECT * FROM \(table)")
-            let keyColumn = ["id", "name"].lazy.compactMap { name in rows.columns.firstIndex(of: name).map { (name: name, index: $0) } }.first
+            let keyColumn = ["id", "name"].lazy.compactMap { key in rows.columns.firstIndex(of: key).map { (name: key, index: $0) } }
+                .first
             var hits = 0
             for (index, values) in rows.values.enumerated() where hits < hitsPerPlace {
                 for (column, value) in zip(rows.columns, values) {

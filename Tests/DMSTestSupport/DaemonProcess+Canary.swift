@@ -21,29 +21,41 @@ extension DaemonProcess {
         // Two calls on a connection that dmsd's idle timer (1 s in some tests) must not see idle
         // while a busy test process gets round to the second.
         configuration.runsBodyOnEventLoop = true
-        let created: Dms_V1_Connection?
-        do {
-            created = try await RPCClient.withConnection(configuration) { client in
-                var namespace = Dms_V1_CreateNamespaceRequest()
-                namespace.name = Canary.namespace
-                namespace.description_p = "the test run's canary secret (DMSTestSupport/Canary.swift)"
-                _ = try await Self.allowingAlreadyExists { try await client.unary(API.NamespaceService.createNamespace, namespace) }
-                var connection = Dms_V1_CreateConnectionRequest()
-                connection.name = Canary.connectionName
-                connection.namespace = Canary.namespace
-                connection.type = "postgres"
-                connection.version = 1
-                connection.schema = Canary.connectionSchema
-                return try await Self.allowingAlreadyExists { try await client.unary(API.ConnectionService.createConnection, connection) }
+        var attempt = 1
+        while true {
+            do {
+                try await Self.seedCanary(configuration)
+                break
+            } catch let error as RPCError where error.code == .unavailable && attempt < 5 {
+                // On a loaded machine a TLS handshake alone can outlast a 1 s idle timeout.
+                attempt += 1
+            } catch {
+                throw TestSupportError(
+                    "cannot seed the canary into dmsd at port \(port) (for a dmsd with TLS material of its own, pass `clientTLS:`): \(error)")
             }
-        } catch {
-            throw TestSupportError(
-                "cannot seed the canary into dmsd at port \(port) (a dmsd with TLS material of its own needs `clientTLS:`): \(error)")
-        }
-        if let created, "\(created)".contains(Canary.secret) {
-            Issue.record("dmsd answered CreateConnection with the canary password in clear: \(CanaryScan().masked(Array("\(created)".utf8)))")
         }
         try await waitUntilClientsAreGone()
+    }
+
+    /// Creates the canary's namespace and connection through `configuration`'s client.
+    private static func seedCanary(_ configuration: RPCClient.Configuration) async throws {
+        let created = try await RPCClient.withConnection(configuration) { client in
+            var namespace = Dms_V1_CreateNamespaceRequest()
+            namespace.name = Canary.namespace
+            namespace.description_p = "the test run's canary secret (DMSTestSupport/Canary.swift)"
+            _ = try await allowingAlreadyExists { try await client.unary(API.NamespaceService.createNamespace, namespace) }
+            var connection = Dms_V1_CreateConnectionRequest()
+            connection.name = Canary.connectionName
+            connection.namespace = Canary.namespace
+            connection.type = "postgres"
+            connection.version = 1
+            connection.schema = Canary.connectionSchema
+            return try await allowingAlreadyExists { try await client.unary(API.ConnectionService.createConnection, connection) }
+        }
+        if let created, "\(created)".contains(Canary.secret) {
+            let answer = CanaryScan().masked(Array("\(created)".utf8))
+            Issue.record("dmsd answered CreateConnection with the canary password in clear: \(answer)")
+        }
     }
 
     /// Runs `call`; nil when it fails with ALREADY_EXISTS.
@@ -60,14 +72,18 @@ extension DaemonProcess {
     ///
     /// A client's close is done for the client before dmsd has read it; dmsd closes its socket
     /// in the same event-loop turn in which it counts the connection gone. Sockets on dmsd's
-    /// port that a process still holds (inode not 0) are in `/proc/net/tcp{,6}` until then.
+    /// port that a process still holds (inode not 0) are in `/proc/net/tcp` until then. Reading
+    /// that table costs the kernel a walk over every socket (hundreds, with the test
+    /// PostgreSQL's), so the waits between readings grow.
     private func waitUntilClientsAreGone() async throws {
         let deadline = ContinuousClock.now + .seconds(10)
+        var pause = Duration.milliseconds(2)
         while Self.serverSideConnections(port: port) > 0 {
             guard ContinuousClock.now < deadline else {
                 throw TestSupportError("dmsd at port \(port) still holds a client connection 10 s after the canary was seeded")
             }
-            try await Task.sleep(for: .milliseconds(2))
+            try await Task.sleep(for: pause)
+            pause = min(pause * 2, .milliseconds(200))
         }
     }
 
@@ -75,15 +91,13 @@ extension DaemonProcess {
     private static func serverSideConnections(port: Int) -> Int {
         let listen = "0A"
         let portSuffix = String(format: ":%04X", port)
-        return ["/proc/net/tcp", "/proc/net/tcp6"].reduce(0) { count, table in
-            let text = (try? String(contentsOfFile: table, encoding: .utf8)) ?? ""
-            return count
-                + text.split(separator: "\n").dropFirst().filter { line in
-                    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …
-                    let fields = line.split(separator: " ")
-                    return fields.count > 9 && fields[1].hasSuffix(portSuffix) && fields[3] != listen && fields[9] != "0"
-                }.count
-        }
+        // IPv4 only: test dmsds listen on 127.0.0.1.
+        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        return table.split(separator: "\n").dropFirst().filter { line in
+            // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …
+            let fields = line.split(separator: " ")
+            return fields.count > 9 && fields[1].hasSuffix(portSuffix) && fields[3] != listen && fields[9] != "0"
+        }.count
     }
 
     // MARK: - Scanning
