@@ -18,7 +18,7 @@ extension DaemonProcess {
         _ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws -> ProcessResult {
-        let result = try await DMSCtl.run(arguments, against: self, environment: environment, stdin: stdin)
+        let result = try await DMSCtl.run(arguments, against: self, environment: environment, stdin: stdin, sourceLocation: sourceLocation)
         #expect(result.status == 0, "dmsctl \(arguments.joined(separator: " ")): \(result.transcript)", sourceLocation: sourceLocation)
         return result
     }

@@ -47,6 +47,11 @@ import Testing
             try writeFile(stranger.privateKeyPEM, to: strangerKey)
         }
 
+        /// How the harness reaches the dmsd of `daemonArguments` (to seed the canary).
+        var clientTLS: DaemonProcess.ClientTLS {
+            .init(caFile: serverCA, certificateFile: clientCertificate, keyFile: clientKey)
+        }
+
         var daemonArguments: [String] {
             serverArguments + ["--tls-client-ca", clientCA]
         }
@@ -60,7 +65,8 @@ import Testing
         try await withTemporaryDirectory { directory in
             // A certificate for the name "localhost" only: no IP address to fall back on.
             let material = try Material(directory: directory, serverIPAddresses: [])
-            try await DaemonProcess.with(arguments: material.serverArguments) { daemon in
+            let trust = DaemonProcess.ClientTLS(caFile: material.serverCA, serverName: "localhost")
+            try await DaemonProcess.with(arguments: material.serverArguments, clientTLS: trust) { daemon in
                 var configuration = RPCClient.Configuration(host: "127.0.0.1", port: daemon.port, caFile: material.serverCA)
                 configuration.serverName = "localhost"
                 let response = try await RPCClient.withConnection(configuration) { client in
@@ -84,7 +90,7 @@ import Testing
     func clientWithACertificateFromTheClientCAIsServed(host: String) async throws {
         try await withTemporaryDirectory { directory in
             let material = try Material(directory: directory)
-            try await DaemonProcess.with(arguments: material.daemonArguments) { daemon in
+            try await DaemonProcess.with(arguments: material.daemonArguments, clientTLS: material.clientTLS) { daemon in
                 let configuration = RPCClient.Configuration(
                     host: host, port: daemon.port, caFile: material.serverCA,
                     clientCertificateFile: material.clientCertificate, clientKeyFile: material.clientKey)
@@ -100,7 +106,7 @@ import Testing
     func clientWithoutAnAcceptableCertificateGetsNoCallThrough(presentsStrangerCertificate: Bool) async throws {
         try await withTemporaryDirectory { directory in
             let material = try Material(directory: directory)
-            try await DaemonProcess.with(arguments: material.daemonArguments) { daemon in
+            try await DaemonProcess.with(arguments: material.daemonArguments, clientTLS: material.clientTLS) { daemon in
                 let good = material.clientConfiguration(port: daemon.port)
                 try await RPCClient.withConnection(good) { bystander in
                     try await expectServing(bystander, "bystander before")

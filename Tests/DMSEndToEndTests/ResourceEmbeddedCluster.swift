@@ -1,5 +1,6 @@
 import DMSTestSupport
 import Foundation
+import Testing
 
 /// The embedded PostgreSQL cluster of a dmsd data directory (`<root>/data/postgres`), seen from
 /// outside: whether it runs, and a way to stop it whatever dmsd did.
@@ -47,17 +48,18 @@ extension DaemonProcess {
     ///
     /// Foundation's `Process` learns of an exit when a socket it passed to the child closes; the
     /// embedded PostgreSQL dmsd started inherited that socket and keeps it open, so neither
-    /// `stop(signal:)` nor `kill()` returns while the cluster runs. This looks at /proc instead.
-    func killLeavingItsCluster(within timeout: Duration = .seconds(30)) async throws {
+    /// `stop(signal:)` nor `kill()` returns while the cluster runs. This looks at /proc instead,
+    /// then searches what dmsd left (the running cluster's files included) for the canary.
+    func killLeavingItsCluster(within timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let pid = process.processIdentifier
         Foundation.kill(pid, SIGKILL)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
                 let end = stat.lastIndex(of: ")")
-            else { return }
+            else { return await checkForCanary(sourceLocation: sourceLocation) }
             let state = stat[stat.index(after: end)...].trimmingCharacters(in: .whitespaces).prefix(1)
-            if state == "Z" || state == "X" { return }
+            if state == "Z" || state == "X" { return await checkForCanary(sourceLocation: sourceLocation) }
             try await Task.sleep(for: .milliseconds(10))
         }
         throw TestSupportError("dmsd (pid \(pid)) did not die within \(timeout) of SIGKILL")

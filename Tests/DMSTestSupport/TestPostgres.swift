@@ -32,6 +32,12 @@ public enum TestPostgres {
         }
     }
 
+    /// The log of the server this process started; nil before the first use, and when the
+    /// server is `DMS_TEST_DATABASE_URL`'s.
+    public static var startedServerLogFile: String? {
+        server.withLock { $0?.directory.map { "\($0)/postgres.log" } }
+    }
+
     /// Creates an empty database and returns its URL.
     public static func makeDatabase(prefix: String = "t") throws -> String {
         let server = try shared()
