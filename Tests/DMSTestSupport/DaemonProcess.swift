@@ -72,17 +72,58 @@ public final class DaemonProcess: @unchecked Sendable {
 
     /// Starts dmsd with `arguments` added to the test defaults, waits until it accepts, and seeds
     /// the canary. `clientTLS` is needed when `arguments` give dmsd TLS material of its own.
-    public init(
+    ///
+    /// When `arguments` set short connection timers (``timerFlags``), the canary is seeded by a
+    /// dmsd started first without them on the same data and database, then stopped (and scanned):
+    /// a busy test process can take longer than such a timer between the seeding calls.
+    public convenience init(
         root: String, arguments: [String] = [], environment: [String: String] = [:], database: Database = .fresh,
         clientTLS: ClientTLS? = nil
     ) async throws {
+        let databaseURL: String? =
+            switch database {
+            case .fresh: try TestPostgres.makeDatabase()
+            case .url(let url): url
+            case .embedded: nil
+            }
+        let withoutTimers = Self.removingTimerFlags(arguments)
+        let seeded = withoutTimers != arguments
+        if seeded {
+            let seeder = try await DaemonProcess(
+                root: root, arguments: withoutTimers, environment: environment, databaseURL: databaseURL, clientTLS: clientTLS, seedsCanary: true)
+            await seeder.stop()
+        }
+        try await self.init(
+            root: root, arguments: arguments, environment: environment, databaseURL: databaseURL, clientTLS: clientTLS, seedsCanary: !seeded)
+    }
+
+    /// Flags of dmsd's connection timers that a test may set short.
+    static let timerFlags: Set<String> = ["--idle-timeout", "--handshake-timeout"]
+
+    /// `arguments` without ``timerFlags`` and their values.
+    static func removingTimerFlags(_ arguments: [String]) -> [String] {
+        var kept: [String] = []
+        var index = arguments.startIndex
+        while index < arguments.endIndex {
+            let argument = arguments[index]
+            if timerFlags.contains(argument) {
+                index += 2
+            } else if let flag = argument.split(separator: "=", maxSplits: 1).first, timerFlags.contains(String(flag)) {
+                index += 1
+            } else {
+                kept.append(argument)
+                index += 1
+            }
+        }
+        return kept
+    }
+
+    private init(
+        root: String, arguments: [String], environment: [String: String], databaseURL: String?, clientTLS: ClientTLS?, seedsCanary: Bool
+    ) async throws {
         self.root = root
         self.clientTLS = clientTLS
-        switch database {
-        case .fresh: databaseURL = try TestPostgres.makeDatabase()
-        case .url(let url): databaseURL = url
-        case .embedded: databaseURL = nil
-        }
+        self.databaseURL = databaseURL
         databaseConninfoForScan = databaseURL.map { Self.conninfoForScan($0, environment: environment) }
         sharedServerLog = TestPostgres.startedServerLogFile.map { path in
             (path, ((try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int) ?? 0)
@@ -116,7 +157,7 @@ public final class DaemonProcess: @unchecked Sendable {
             throw error
         }
         do {
-            try await seedCanary()
+            if seedsCanary { try await seedCanary() }
         } catch {
             Foundation.kill(process.processIdentifier, SIGKILL)
             throw error
