@@ -279,7 +279,7 @@ let package = Package(
             name: "DMSCommandLineOutputTests",
             dependencies: ["DMSCommandLineOutput", "DMSProto", "DMSAPI", "DMSClient", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
-        .testTarget(name: "DMSResourceOperationsTests", dependencies: ["DMSResourceOperations", "DMSCatalog", "DMSWire"]),
+        .testTarget(name: "DMSResourceOperationsTests", dependencies: ["DMSResourceOperations", "DMSCatalog", "DMSProto", "DMSWire"]),
         .testTarget(
             name: "DMSCtlTests",
             dependencies: ["DMSClient", "DMSTestSupport", .product(name: "Yams", package: "Yams")],

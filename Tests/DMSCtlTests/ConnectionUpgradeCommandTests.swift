@@ -41,28 +41,30 @@ import Testing
         }
     }
 
-    @Test func theHelpsExampleWorksAndAVersionOneFieldNameIsRefused() async throws {
+    @Test func theHelpsExampleWorksOnTheCarriedSchemaAndAVersionOneFieldNameIsRefused() async throws {
         let help = try await DMSCtl.run(["connection", "upgrade", "--help"])
-        #expect(help.stdout.contains("--to-version 2 \\\n    --unset sslmode --set ssl_mode=require"), "\(help.stdout)")
+        #expect(help.stdout.contains("dmsctl connection upgrade pg-main --to-version 2 --set ssl_mode=require"), "\(help.stdout)")
         try await ResourceDaemon.with { daemon in
             try await makeVersionOneConnection(daemon)
-            // Schema flags apply to the current (version 1) schema, so a version 1 name sent under
-            // version 2 is refused, whether given (--set sslmode) or left in (sslmode=require).
-            for flags in [["--set", "sslmode=verify-full"], ["--set", "ssl_mode=verify-full"]] {
-                let refused = try await DMSCtl.run(["connection", "upgrade", "pg-old", "-n", "sales", "--to-version", "2"] + flags, against: daemon)
-                #expect(refused.status == 3, "\(flags): \(refused.transcript)")
-                #expect(refused.stderr.hasPrefix("dmsctl: INVALID_ARGUMENT: "), "\(refused.stderr)")
-                #expect(refused.stderr.contains("sslmode"), "the refusal names the field: \(refused.stderr)")
-            }
+            // Schema flags apply to the schema carried to version 2, where sslmode is ssl_mode: the
+            // version 1 name given is refused, naming it, and nothing changes.
+            let refused = try await DMSCtl.run(
+                ["connection", "upgrade", "pg-old", "-n", "sales", "--to-version", "2", "--set", "sslmode=verify-full"], against: daemon)
+            #expect(refused.status == 3, "\(refused.transcript)")
+            #expect(refused.stderr.hasPrefix("dmsctl: INVALID_ARGUMENT: "), "\(refused.stderr)")
+            #expect(refused.stderr.contains("sslmode"), "the refusal names the field: \(refused.stderr)")
             let unchanged = try await daemon.dmsctlJSON(["connection", "get", "pg-old", "-n", "sales"])
             #expect(unchanged["version"] as? Int == 1, "a refused upgrade changes nothing")
 
+            // The example: the carried sslmode=require (now ssl_mode) is replaced by the flag.
             let example = try await daemon.dmsctlJSON(
-                ["connection", "upgrade", "pg-old", "-n", "sales", "--to-version", "2", "--unset", "sslmode", "--set", "ssl_mode=verify-full"])
+                ["connection", "upgrade", "pg-old", "-n", "sales", "--to-version", "2", "--set", "ssl_mode=verify-full", "--set", "port=6432"])
             let schema = try #require(example["schema"] as? [String: Any], "\(example)")
             #expect(example["version"] as? Int == 2)
             #expect(schema["ssl_mode"] as? String == "verify-full")
             #expect(schema["sslmode"] == nil)
+            #expect(schema["port"] as? Int == 6432)
+            #expect(schema["host"] as? String == "db.internal", "the rest is carried: \(schema)")
             #expect(schema["password"] as? String == "********", "the stored password is kept")
         }
     }

@@ -98,7 +98,7 @@ import Testing
         let inodes = socketInodes(of: pid)
         var found: [String] = []
         for table in ["tcp", "tcp6"] {
-            let text = (try? String(contentsOfFile: "/proc/\(pid)/net/\(table)", encoding: .utf8)) ?? ""
+            let text = ProcFile.text("/proc/\(pid)/net/\(table)") ?? ""
             for line in text.split(separator: "\n").dropFirst() {
                 let columns = line.split(separator: " ")
                 guard columns.count > 9, inodes.contains(String(columns[9])) else { continue }
@@ -111,7 +111,7 @@ import Testing
     /// How many Unix sockets process `pid` holds (as /proc/net/unix lists them).
     static func unixSocketCount(of pid: Int32) -> Int {
         let inodes = socketInodes(of: pid)
-        let text = (try? String(contentsOfFile: "/proc/\(pid)/net/unix", encoding: .utf8)) ?? ""
+        let text = ProcFile.text("/proc/\(pid)/net/unix") ?? ""
         return text.split(separator: "\n").dropFirst().filter { line in
             let columns = line.split(separator: " ")
             return columns.count > 6 && inodes.contains(String(columns[6]))

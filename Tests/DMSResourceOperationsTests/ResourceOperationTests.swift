@@ -1,4 +1,5 @@
 import DMSCatalog
+import DMSProto
 import DMSResourceOperations
 import DMSWire
 import Testing
@@ -15,6 +16,25 @@ import Testing
         #expect(fields.map(\.origin) == [.defaulted, .inherited, .overridden, .overridden, .overridden])
         #expect(fields.first { $0.key == "port" }?.value == 6543, "the effective value")
         #expect(ConfOrigin.defaulted.rawValue == "default")
+    }
+
+    /// The contract's renamed_from_previous / removed_from_previous carry a schema as the
+    /// server's catalog does (ConnectorTypeUpgradeTests holds the same steps), in version order
+    /// whatever order the message lists them in, only over the versions asked for.
+    @Test func aSchemaIsCarriedAcrossVersionsAsTheContractSays() {
+        var type = Dms_V1_ConnectorType()
+        type.versions = [
+            .with { $0.version = 3; $0.renamedFromPrevious = ["b": "c"] },
+            .with { $0.version = 1 },
+            .with { $0.version = 2; $0.renamedFromPrevious = ["a": "b"]; $0.removedFromPrevious = ["old"] },
+        ]
+        let schema: [String: JSONValue] = ["a": 1, "old": true, "keep": "k"]
+        #expect(type.carry(schema, from: 1, to: 3) == ["c": 1, "keep": "k"])
+        #expect(type.carry(schema, from: 1, to: 2) == ["b": 1, "keep": "k"])
+        #expect(type.carry(schema, from: 2, to: 3) == schema, "no field of version 2 is renamed by 3")
+        #expect(type.carry(["a": 1, "b": 2], from: 1, to: 2) == ["b": 2], "a value already under the new name wins")
+        #expect(type.carry(schema, from: 3, to: 3) == schema)
+        #expect(type.carry(schema, from: 1, to: 9) == ["c": 1, "keep": "k"], "versions it does not hold change nothing")
     }
 
     @Test func withoutTheConnectionEveryFieldNotOverriddenCountsAsInherited() {

@@ -92,7 +92,7 @@ extension DaemonProcess {
         let listen = "0A"
         let portSuffix = String(format: ":%04X", port)
         // IPv4 only: test dmsds listen on 127.0.0.1.
-        let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+        let table = ProcFile.text("/proc/net/tcp") ?? ""
         return table.split(separator: "\n").dropFirst().filter { line in
             // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …
             let fields = line.split(separator: " ")

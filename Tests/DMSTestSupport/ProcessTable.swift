@@ -60,7 +60,7 @@ public struct ProcessTable: Sendable {
         let fields = stat[stat.index(after: commandEnd)...].split(separator: " ")
         guard fields.count > 19, let state = fields[0].first, let parent = Int32(fields[1]), let startTime = UInt64(fields[19])
         else { return nil }
-        let arguments = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+        let arguments = ProcFile.data("/proc/\(pid)/cmdline") ?? Data()
         let commandLine = String(decoding: arguments.map { $0 == 0 ? UInt8(ascii: " ") : $0 }, as: UTF8.self)
         return Entry(pid: pid, parent: parent, state: state, startTime: startTime, commandLine: commandLine)
     }

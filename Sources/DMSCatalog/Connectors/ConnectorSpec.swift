@@ -43,6 +43,20 @@ public struct ConnectorSpec: Sendable, Hashable {
             self.renamedFields = renamedFields
             self.removedFields = removedFields
         }
+
+        /// A configuration of the previous version carried over to this one: renamed fields move
+        /// to their new names (a value already under the new name wins), then removed fields are
+        /// dropped; everything else is kept. Clients carry a schema the same way from the
+        /// `renamed_from_previous` and `removed_from_previous` of each version of the contract.
+        public func carry(_ schema: [String: JSONValue]) -> [String: JSONValue] {
+            var result = schema
+            for (old, new) in renamedFields.sorted(by: { $0.key < $1.key }) {
+                guard let value = result.removeValue(forKey: old) else { continue }
+                if result[new] == nil { result[new] = value }
+            }
+            for name in removedFields { result[name] = nil }
+            return result
+        }
     }
 
     /// The version, from 1, increasing.

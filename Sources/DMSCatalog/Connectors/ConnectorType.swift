@@ -49,15 +49,6 @@ public struct ConnectorType: Sendable, Hashable {
         guard from <= to else {
             throw CatalogError(.unsupportedUpgrade, "cannot upgrade \(type) from version \(from) back to version \(to)")
         }
-        var result = schema
-        for version in versions[from..<to] {
-            let step = version.upgradeFromPrevious
-            for (old, new) in step.renamedFields.sorted(by: { $0.key < $1.key }) {
-                guard let value = result.removeValue(forKey: old) else { continue }
-                if result[new] == nil { result[new] = value }
-            }
-            for name in step.removedFields { result[name] = nil }
-        }
-        return result
+        return versions[from..<to].reduce(schema) { $1.upgradeFromPrevious.carry($0) }
     }
 }

@@ -74,6 +74,14 @@ public nonisolated struct Dms_V1_ConnectorSpec: Sendable {
   /// True when new Connections should not use this version; existing ones keep working.
   public var deprecated: Bool = false
 
+  /// How a Connection's `schema` of the previous version carries over to this one (what
+  /// UpgradeConnection does when it is given no schema): these fields change name, old name to
+  /// new name (a value already under the new name wins) ...
+  public var renamedFromPrevious: Dictionary<String,String> = [:]
+
+  /// ... then these fields of the previous version are dropped. Both empty for version 1.
+  public var removedFromPrevious: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -176,7 +184,7 @@ nonisolated extension Dms_V1_ConnectorType: SwiftProtobuf.Message, SwiftProtobuf
 
 nonisolated extension Dms_V1_ConnectorSpec: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ConnectorSpec"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}connection_schema\0\u{3}source_schema\0\u{3}target_schema\0\u{3}secret_fields\0\u{1}deprecated\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}version\0\u{3}connection_schema\0\u{3}source_schema\0\u{3}target_schema\0\u{3}secret_fields\0\u{1}deprecated\0\u{3}renamed_from_previous\0\u{3}removed_from_previous\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -190,6 +198,8 @@ nonisolated extension Dms_V1_ConnectorSpec: SwiftProtobuf.Message, SwiftProtobuf
       case 4: try { try decoder.decodeSingularStringField(value: &self.targetSchema) }()
       case 5: try { try decoder.decodeRepeatedStringField(value: &self.secretFields) }()
       case 6: try { try decoder.decodeSingularBoolField(value: &self.deprecated) }()
+      case 7: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: &self.renamedFromPrevious) }()
+      case 8: try { try decoder.decodeRepeatedStringField(value: &self.removedFromPrevious) }()
       default: break
       }
     }
@@ -214,6 +224,12 @@ nonisolated extension Dms_V1_ConnectorSpec: SwiftProtobuf.Message, SwiftProtobuf
     if self.deprecated != false {
       try visitor.visitSingularBoolField(value: self.deprecated, fieldNumber: 6)
     }
+    if !self.renamedFromPrevious.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufString>.self, value: self.renamedFromPrevious, fieldNumber: 7)
+    }
+    if !self.removedFromPrevious.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.removedFromPrevious, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -224,6 +240,8 @@ nonisolated extension Dms_V1_ConnectorSpec: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.targetSchema != rhs.targetSchema {return false}
     if lhs.secretFields != rhs.secretFields {return false}
     if lhs.deprecated != rhs.deprecated {return false}
+    if lhs.renamedFromPrevious != rhs.renamedFromPrevious {return false}
+    if lhs.removedFromPrevious != rhs.removedFromPrevious {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

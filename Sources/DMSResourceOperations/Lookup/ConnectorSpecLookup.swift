@@ -13,14 +13,22 @@ public enum ConnectorSpecLookup {
     public static func spec(
         type: String, version: Int32, client: RPCClient, options: RPCClient.CallOptions
     ) async throws -> Dms_V1_ConnectorSpec? {
+        guard let connector = try await connectorType(type, version: version, client: client, options: options) else { return nil }
+        let wanted = version == 0 ? connector.latestVersion : version
+        return connector.versions.first { $0.version == wanted } ?? connector.versions.last
+    }
+
+    /// Connector `type` with its spec `version` (0: every version), or `nil` when the server does
+    /// not know it or cannot say (NOT_FOUND, UNIMPLEMENTED); other errors pass through.
+    public static func connectorType(
+        _ type: String, version: Int32 = 0, client: RPCClient, options: RPCClient.CallOptions
+    ) async throws -> Dms_V1_ConnectorType? {
         let request = Dms_V1_GetConnectorTypeRequest.with {
             $0.type = type
             $0.version = version
         }
         do {
-            let connector = try await client.unary(API.ConnectorService.getConnectorType, request, options: options)
-            let wanted = version == 0 ? connector.latestVersion : version
-            return connector.versions.first { $0.version == wanted } ?? connector.versions.last
+            return try await client.unary(API.ConnectorService.getConnectorType, request, options: options)
         } catch let error as RPCError where error.code == .notFound || error.code == .unimplemented {
             return nil
         }

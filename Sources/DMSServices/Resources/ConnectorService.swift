@@ -42,6 +42,8 @@ struct ConnectorService: Sendable {
             version.targetSchema = spec.schemaText(.target)
             version.secretFields = spec.secretFields
             version.deprecated = spec.deprecated
+            version.renamedFromPrevious = spec.upgradeFromPrevious.renamedFields
+            version.removedFromPrevious = spec.upgradeFromPrevious.removedFields
             return version
         }
         return message

@@ -12,16 +12,15 @@ extension ConnectionCommand {
         static let configuration = CommandConfiguration(
             abstract: "Move a connection's schema to a newer version of its connector's spec.",
             discussion: """
-                Without schema flags the current schema is carried over (fields the new version renames \
-                are renamed by the server) and must validate against the new version. With them, they \
-                apply to the current schema (or --schema-file replaces it) and the result is sent as the \
-                schema under the new version, so a field the new version renames must be unset under its \
-                old name. Sent with the revision read: exit status 3 if someone else changed the \
-                connection meanwhile, or if the new version refuses the schema.
+                The current schema is carried over as the connector's spec says (fields the new \
+                version renames get their new names, fields it removes are dropped) and must \
+                validate against the new version. Schema flags then apply to the carried schema, \
+                under the new version's field names (--schema-file replaces it). Sent with the \
+                revision read: exit status 3 if someone else changed the connection meanwhile, or if \
+                the new version refuses the schema.
 
-                Example:
-                  dmsctl connection upgrade pg-main --to-version 2 \\
-                    --unset sslmode --set ssl_mode=require
+                Example (postgres spec version 2 calls version 1's sslmode ssl_mode):
+                  dmsctl connection upgrade pg-main --to-version 2 --set ssl_mode=require
                 """)
 
         @OptionGroup(title: "Global Options") var global: GlobalOptions
@@ -54,17 +53,18 @@ extension ConnectionCommand {
                 request.expectedRevision = current.revision
                 request.toVersion = toVersion
                 if !builder.isEmpty {
+                    let connector = try await ConnectorSpecLookup.connectorType(current.type, client: client, options: options)
+                    let target = toVersion == 0 ? connector?.latestVersion ?? 0 : toVersion
+                    let currentSpec = connector?.versions.first { $0.version == current.version }
+                    let targetSpec = connector?.versions.first { $0.version == target }
                     // The current version's defaults (which the server shows filled in) are taken
-                    // out, so they do not travel into the new version, where they may not exist.
-                    let currentSpec = try await ConnectorSpecLookup.spec(
-                        type: current.type, version: current.version, client: client, options: options)
+                    // out, so they do not travel into the new version, where they may not exist;
+                    // the rest is carried as the server would carry it, then the flags apply.
                     let base = JSONSchemaText.removingDefaults(
                         StructuredText.objectOrEmpty(current.schema), defaults: currentSpec.connectionDefaults)
-                    let spec = builder.wantsSpec
-                        ? try await ConnectorSpecLookup.spec(type: current.type, version: toVersion, client: client, options: options)
-                        : nil
+                    let carried = connector?.carry(base, from: current.version, to: target) ?? base
                     let schema = try builder.build(
-                        base: base, secretFields: spec.secretFields, promptable: spec.promptableSecrets(\.connectionSchema))
+                        base: carried, secretFields: targetSpec.secretFields, promptable: targetSpec.promptableSecrets(\.connectionSchema))
                     request.schema = JSONValue.object(schema).serialized()
                 }
                 return try await RevisionConflict.reporting("connection/\(current.name)", readRevision: current.revision) {
