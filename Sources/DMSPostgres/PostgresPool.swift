@@ -63,15 +63,7 @@ public final class PostgresPool: Sendable {
     public func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) throws -> Result
     ) async throws -> Result {
-        let lease = try await acquire()
-        // Resumed exactly once, by the block below: no checked continuation (an allocation per call).
-        let outcome: Swift.Result<Result, any Error> = await withUnsafeContinuation { continuation in
-            threads.submit {
-                continuation.resume(returning: Swift.Result { try body(lease.connection) })
-            }
-        }
-        release(lease)
-        return try outcome.get()
+        try await onPoolThread(with: try await acquire(), body)
     }
 
     /// Runs one statement with `$1…$n` bound to `parameters` on a connection of the pool, outside
@@ -84,11 +76,19 @@ public final class PostgresPool: Sendable {
     public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) async throws -> PostgresRows {
         let lease = try await acquire()
         let sent = lease.connection.send(sql, parameters)
-        // Resumed exactly once, by the block below.
-        let outcome: Swift.Result<PostgresRows, any Error> = await withUnsafeContinuation { continuation in
+        return try await onPoolThread(with: lease) { connection in
+            sent ? try connection.receive() : try connection.query(sql, parameters)
+        }
+    }
+
+    /// Runs `body` on `lease`'s connection on one of the pool's threads, then gives the lease back.
+    private func onPoolThread<Result: Sendable>(
+        with lease: Lease, _ body: @escaping @Sendable (PostgresConnection) throws -> Result
+    ) async throws -> Result {
+        // Resumed exactly once, by the job below: no checked continuation (an allocation per call).
+        let outcome: Swift.Result<Result, any Error> = await withUnsafeContinuation { continuation in
             threads.submit {
-                continuation.resume(
-                    returning: Swift.Result { sent ? try lease.connection.receive() : try lease.connection.query(sql, parameters) })
+                continuation.resume(returning: Swift.Result { try body(lease.connection) })
             }
         }
         release(lease)

@@ -57,18 +57,9 @@ struct FrameCodecTests {
     @Test func aStreamDecodedThroughOneMemoIsDecodedFrameByFrameAsSwiftProtobufDecodesIt() throws {
         var memo = FrameMemo()
         var random = SeededGenerator(seed: Self.baseSeed &+ 2_000_000)
-        var callers = (0..<3).map { _ in RandomFrames.frame(using: &random, maxPayload: 20) }
-        var reused = 0
-        for index in 0..<6000 {
-            var frame = callers[Int.random(in: 0..<callers.count, using: &random)]
-            frame.callID = UInt64(index)
-            frame.payload = Data(random.bytes(count: Int.random(in: 0...20, using: &random)))
-            switch Int.random(in: 0..<10, using: &random) {
-            case 0: frame.metadata[frame.metadata.keys.first ?? "k"] = random.string(maxLength: 40)
-            case 1: callers[0] = RandomFrames.frame(using: &random, maxPayload: 20)
-            case 2: frame.method = random.string(maxLength: 30)
-            default: reused += frame.metadata.isEmpty ? 0 : 1
-            }
+        let stream = RandomFrames.callStream(count: 6000, changes: [.entryChanged, .callerReplaced, .methodChanged], using: &random)
+        let reused = stream.filter { $0.change == .repeated && !$0.frame.metadata.isEmpty }.count
+        for (index, (frame, _)) in stream.enumerated() {
             var bytes: [UInt8] = try frame.serializedBytes()
             if Int.random(in: 0..<8, using: &random) == 0, !bytes.isEmpty {
                 bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
@@ -97,19 +88,8 @@ struct FrameCodecTests {
     @Test func framesWrittenThroughOneMemoAreTheFramesWritten() throws {
         var memo = FrameEncodeMemo()
         var random = SeededGenerator(seed: Self.baseSeed &+ 3_000_000)
-        var callers = (0..<3).map { _ in RandomFrames.frame(using: &random, maxPayload: 20) }
-        for index in 0..<3000 {
-            var frame = callers[Int.random(in: 0..<callers.count, using: &random)]
-            frame.callID = UInt64(index)
-            frame.payload = Data(random.bytes(count: Int.random(in: 0...20, using: &random)))
-            switch Int.random(in: 0..<8, using: &random) {
-            case 0: frame.metadata[frame.metadata.keys.first ?? "k"] = random.string(maxLength: 40)
-            case 1: callers[0] = RandomFrames.frame(using: &random, maxPayload: 20)
-            case 2: frame.method = random.string(maxLength: 30)
-            case 3: frame.metadata = Dictionary(uniqueKeysWithValues: frame.metadata.map { ($0.key, $0.value) })
-            case 4: (frame.method, frame.metadata) = ("", [:])
-            default: break
-            }
+        let changes = RandomFrames.CallChange.allCases.filter { $0 != .repeated }
+        for (index, (frame, _)) in RandomFrames.callStream(count: 3000, changes: changes, using: &random).enumerated() {
             var buffer = ByteBuffer()
             try FrameCodec.encode(frame, into: &buffer, memo: &memo)
             let length = buffer.readInteger(as: UInt32.self)!

@@ -31,6 +31,48 @@ enum RandomFrames {
         }
         return frame
     }
+
+    /// How a frame of ``callStream(count:using:)`` came about.
+    enum CallChange: CaseIterable {
+        /// A caller's frame as it was (method and metadata repeated, the same dictionary).
+        case repeated
+        /// One metadata entry changed.
+        case entryChanged
+        /// The first caller replaced by a new one.
+        case callerReplaced
+        /// Another method name.
+        case methodChanged
+        /// Metadata equal to the caller's, in a dictionary of its own.
+        case equalMetadataCopied
+        /// No method and no metadata.
+        case headerDropped
+    }
+
+    /// `count` frames as a connection's calls come: each from one of three callers, with a new
+    /// call id and payload, mostly repeating the caller's method and metadata (as a memo of the
+    /// previous frame expects), sometimes with one of `changes` made.
+    static func callStream(
+        count: Int, changes: [CallChange], using random: inout SeededGenerator
+    ) -> [(frame: Dms_V1_Frame, change: CallChange)] {
+        var callers = (0..<3).map { _ in frame(using: &random, maxPayload: 20) }
+        return (0..<count).map { index in
+            var frame = callers[Int.random(in: 0..<callers.count, using: &random)]
+            frame.callID = UInt64(index)
+            frame.payload = Data(random.bytes(count: Int.random(in: 0...20, using: &random)))
+            // As often unchanged as changed in any one way, and more often than not unchanged.
+            let roll = Int.random(in: 0..<(changes.count + max(changes.count, 5)), using: &random)
+            let change = roll < changes.count ? changes[roll] : .repeated
+            switch change {
+            case .repeated: break
+            case .entryChanged: frame.metadata[frame.metadata.keys.first ?? "k"] = random.string(maxLength: 40)
+            case .callerReplaced: callers[0] = self.frame(using: &random, maxPayload: 20)
+            case .methodChanged: frame.method = random.string(maxLength: 30)
+            case .equalMetadataCopied: frame.metadata = Dictionary(uniqueKeysWithValues: frame.metadata.map { ($0.key, $0.value) })
+            case .headerDropped: (frame.method, frame.metadata) = ("", [:])
+            }
+            return (frame, change)
+        }
+    }
 }
 
 /// The bytes of `frames`, each with its length prefix.

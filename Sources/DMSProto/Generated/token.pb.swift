@@ -245,8 +245,8 @@ public nonisolated struct Dms_V1_RevokeTokenRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Which token: `id`, or `name` (+ `namespace`, empty for admin tokens). Revoking a revoked token
-  /// changes nothing.
+  /// Which token: `id`, or `name` (+ `namespace`, empty for admin tokens). A name finds only a
+  /// token not yet revoked (NOT_FOUND otherwise); by `id`, revoking a revoked token changes nothing.
   public var id: String = String()
 
   public var name: String = String()

@@ -8,8 +8,9 @@ extension TokenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a token at once.",
             discussion: """
-                Calls carrying it fail with UNAUTHENTICATED from then on. Revoking a revoked token \
-                changes nothing.
+                Calls carrying it fail with UNAUTHENTICATED from then on. By name only a token not \
+                yet revoked is found: revoking it again by name exits 2 (NOT_FOUND); by --id it is \
+                found and stays as it is.
 
                 Example: dmsctl token revoke ci-nightly -n sales
                 """)
